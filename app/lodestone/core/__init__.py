@@ -1,0 +1,1 @@
+"""Pure-Python core: storage, domain rules and headless operations. Never imports Qt."""

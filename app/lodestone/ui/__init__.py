@@ -1,0 +1,1 @@
+"""PySide6 widgets and Qt item models over lodestone.core."""
