@@ -1,0 +1,160 @@
+"""Opening a tracker file: the one place that decides whether a file is ours, sets the
+connection pragmas and runs migrations.
+
+A file is inspected read-only before anything is written to it, so a file that is not a
+tracker, is damaged, or was written by a newer Lodestone is refused and left byte-for-byte
+untouched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from lodestone.core.schema import APPLICATION_ID, KNOWN_MIGRATIONS, MIGRATIONS, SCHEMA_VERSION
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+class TrackerError(Exception):
+    """A tracker file cannot be used; the message is one clear sentence for the user."""
+
+
+class NotATrackerError(TrackerError):
+    pass
+
+
+class NewerSchemaError(TrackerError):
+    pass
+
+
+class DamagedTrackerError(TrackerError):
+    pass
+
+
+def configure(conn: sqlite3.Connection, *, readonly: bool = False) -> sqlite3.Connection:
+    """The pragmas every connection gets (DESIGN.md, reliability rules)."""
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+def _inspect_header(path: Path) -> None:
+    """Refuse folders, unreadable, empty and non-SQLite files without opening them."""
+    if path.is_dir():
+        raise NotATrackerError(f"{path} is a folder, not a tracker file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise NotATrackerError(f"{path} cannot be read: {exc.strerror or exc}") from None
+    if not header:
+        raise NotATrackerError(f"{path} is an empty file, not a tracker")
+    if not header.startswith(SQLITE_HEADER):
+        raise NotATrackerError(f"{path} is not a Lodestone tracker (not an SQLite database)")
+    if len(header) < 100:
+        raise DamagedTrackerError(f"{path} is damaged: the file is truncated")
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    uri = path.resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    return configure(conn, readonly=True)
+
+
+def inspect_existing(path: Path) -> int:
+    """Return the schema version of an existing tracker, or raise a TrackerError.
+
+    Only reads: a refused file is never modified.
+    """
+    _inspect_header(path)
+    try:
+        conn = _connect_readonly(path)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            applied: set[str] = set()
+            if "_sqlite_migrations" in tables:
+                applied = {
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT name FROM _sqlite_migrations WHERE migration_set = 'lodestone'"
+                    )
+                }
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DamagedTrackerError(f"{path} is damaged and cannot be opened ({exc})") from None
+    if app_id != APPLICATION_ID:
+        if tables:
+            raise NotATrackerError(f"{path} is an SQLite database, but not a Lodestone tracker")
+        return 0
+    unknown = applied - set(KNOWN_MIGRATIONS)
+    if version > SCHEMA_VERSION or unknown:
+        raise NewerSchemaError(
+            f"{path} was written by a newer version of Lodestone (schema {version}; this version "
+            f"reads up to {SCHEMA_VERSION}). Update Lodestone to open it; the file was not changed."
+        )
+    return int(version)
+
+
+def open_tracker(
+    path: Path | str,
+    *,
+    create: bool = True,
+    readonly: bool = False,
+    before_migrate: Callable[[Path, int], None] | None = None,
+) -> sqlite3.Connection:
+    """Open (and create or migrate) a tracker; return a configured connection.
+
+    `before_migrate(path, old_version)` runs before migrations touch an existing file:
+    the place for the pre-migration backup.
+    """
+    path = Path(path)
+    exists = path.exists()
+    if exists:
+        version = inspect_existing(path)
+    elif not create or readonly:
+        raise TrackerError(f"{path} does not exist")
+    else:
+        if not path.parent.is_dir():
+            raise TrackerError(f"cannot create {path}: the folder {path.parent} does not exist")
+        version = 0
+    if readonly:
+        return _connect_readonly(path)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise TrackerError(f"cannot open {path}: {exc}") from None
+    try:
+        configure(conn)
+        if version < SCHEMA_VERSION:
+            if exists and version > 0 and before_migrate is not None:
+                before_migrate(path, version)
+            migrate(conn)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise DamagedTrackerError(f"{path} is damaged and cannot be opened ({exc})") from None
+    if not exists:
+        path.chmod(0o600)
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply pending migrations and stamp the file as a tracker of this schema version."""
+    db = Database(conn)
+    MIGRATIONS.apply(db)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])

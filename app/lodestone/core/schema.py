@@ -1,0 +1,204 @@
+"""The tracker's schema, created and evolved only through numbered migrations.
+
+Each migration is a function registered in order on `MIGRATIONS`; sqlite-utils records every
+applied name in `_sqlite_migrations`, and `SCHEMA_VERSION` (also written to `user_version`)
+lets a file made by a newer Lodestone be recognised and refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from lodestone.core.vocabulary import (
+    COMPANY_KINDS,
+    DEAL_STATUSES,
+    EVENT_KINDS,
+    INSTRUMENTS,
+    RECORD_KINDS,
+    TRANCHE_STATUSES,
+    sql_in,
+)
+
+MIGRATION_SET = "lodestone"
+# "LODE" in ASCII: marks a SQLite file as a Lodestone tracker.
+APPLICATION_ID = 0x4C4F4445
+
+MIGRATIONS = Migrations(MIGRATION_SET)
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run several statements without `executescript`, which would COMMIT an open transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement.strip()[:60]}")
+
+
+_TIMESTAMPS = """
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    deleted_at TEXT"""
+
+SCHEMA_1 = f"""
+CREATE TABLE companies (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'company' CHECK (kind IN {sql_in(COMPANY_KINDS)}),
+    ticker TEXT NOT NULL DEFAULT '',
+    exchange TEXT NOT NULL DEFAULT '',
+    country TEXT NOT NULL DEFAULT '',
+    parent_id INTEGER REFERENCES companies(id),
+    stages TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(stages)),
+    commodities TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(commodities)),
+    website TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',{_TIMESTAMPS}
+);
+CREATE UNIQUE INDEX companies_name_unique ON companies(name COLLATE NOCASE)
+    WHERE deleted_at IS NULL;
+CREATE INDEX companies_parent ON companies(parent_id);
+CREATE INDEX companies_kind ON companies(kind, name COLLATE NOCASE);
+CREATE INDEX companies_country ON companies(country);
+
+CREATE TABLE deals (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'announced' CHECK (status IN {sql_in(DEAL_STATUSES)}),
+    announced TEXT,
+    announced_precision TEXT,
+    announced_start TEXT,
+    announced_end TEXT,
+    closed TEXT,
+    closed_precision TEXT,
+    closed_start TEXT,
+    closed_end TEXT,
+    amount_minor INTEGER,
+    currency TEXT,
+    capacity_value TEXT NOT NULL DEFAULT '',
+    capacity_unit TEXT NOT NULL DEFAULT '',
+    capacity_product TEXT NOT NULL DEFAULT '',
+    stage TEXT NOT NULL DEFAULT '',
+    commodities TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(commodities)),
+    country TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL DEFAULT '',{_TIMESTAMPS},
+    CHECK ((amount_minor IS NULL) = (currency IS NULL))
+);
+CREATE INDEX deals_announced ON deals(announced_start, id);
+CREATE INDEX deals_title ON deals(title COLLATE NOCASE, id);
+CREATE INDEX deals_amount ON deals(currency, amount_minor);
+CREATE INDEX deals_status ON deals(status);
+
+CREATE TABLE deal_parties (
+    id INTEGER PRIMARY KEY,
+    deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    role TEXT NOT NULL DEFAULT 'recipient',
+    position INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (deal_id, company_id, role)
+);
+CREATE INDEX deal_parties_company ON deal_parties(company_id);
+
+CREATE TABLE tranches (
+    id INTEGER PRIMARY KEY,
+    deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,
+    funder_id INTEGER REFERENCES companies(id),
+    instrument TEXT NOT NULL DEFAULT 'other' CHECK (instrument IN {sql_in(INSTRUMENTS)}),
+    amount_minor INTEGER,
+    currency TEXT,
+    status TEXT NOT NULL DEFAULT 'announced' CHECK (status IN {sql_in(TRANCHE_STATUSES)}),
+    notes TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL DEFAULT 0,
+    CHECK ((amount_minor IS NULL) = (currency IS NULL))
+);
+CREATE INDEX tranches_deal ON tranches(deal_id, position);
+CREATE INDEX tranches_funder ON tranches(funder_id);
+
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'other' CHECK (kind IN {sql_in(EVENT_KINDS)}),
+    date TEXT NOT NULL,
+    date_precision TEXT NOT NULL,
+    end_date TEXT,
+    end_precision TEXT,
+    start_day TEXT NOT NULL,
+    end_day TEXT NOT NULL,
+    deal_id INTEGER REFERENCES deals(id) ON DELETE SET NULL,
+    country TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL DEFAULT '',{_TIMESTAMPS}
+);
+CREATE INDEX events_start ON events(start_day, id);
+CREATE INDEX events_title ON events(title COLLATE NOCASE, id);
+CREATE INDEX events_kind ON events(kind, start_day);
+CREATE INDEX events_deal ON events(deal_id);
+
+CREATE TABLE event_companies (
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    position INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (event_id, company_id)
+) WITHOUT ROWID;
+CREATE INDEX event_companies_company ON event_companies(company_id, event_id);
+
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL DEFAULT '',
+    publisher TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    published TEXT,
+    published_precision TEXT,
+    accessed TEXT,
+    notes TEXT NOT NULL DEFAULT '',{_TIMESTAMPS}
+);
+CREATE INDEX sources_url ON sources(url);
+
+CREATE TABLE citations (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    record_kind TEXT NOT NULL CHECK (record_kind IN {sql_in(RECORD_KINDS)}),
+    record_id INTEGER NOT NULL,
+    field TEXT NOT NULL DEFAULT '',
+    quote TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX citations_record ON citations(record_kind, record_id);
+CREATE INDEX citations_source ON citations(source_id);
+
+CREATE TABLE tags (
+    record_kind TEXT NOT NULL CHECK (record_kind IN {sql_in(RECORD_KINDS)}),
+    record_id INTEGER NOT NULL,
+    tag TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (record_kind, record_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX tags_tag ON tags(tag, record_kind);
+
+CREATE TABLE change_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    record_kind TEXT NOT NULL,
+    record_id INTEGER NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete', 'restore')),
+    before TEXT CHECK (before IS NULL OR json_valid(before)),
+    after TEXT CHECK (after IS NULL OR json_valid(after))
+);
+CREATE INDEX change_log_record ON change_log(record_kind, record_id, id);
+
+CREATE VIRTUAL TABLE companies_fts USING fts5(text, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE deals_fts USING fts5(text, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE events_fts USING fts5(text, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE sources_fts USING fts5(text, tokenize='unicode61 remove_diacritics 2');
+"""
+
+
+@MIGRATIONS(name="0001_initial")
+def _initial(db: Database) -> None:
+    run_script(db.conn, SCHEMA_1)
+
+
+SCHEMA_VERSION = len(MIGRATIONS._migrations)
+KNOWN_MIGRATIONS = tuple(m.name for m in MIGRATIONS._migrations)

@@ -1,0 +1,69 @@
+"""The closed vocabularies of the data model: one place that the schema, validation, forms
+and CSV import all read, so a new instrument or event kind is added once."""
+
+from __future__ import annotations
+
+COMPANY_KINDS = ("company", "government agency", "investor", "other")
+DEAL_STATUSES = ("announced", "agreed", "closed", "cancelled")
+INSTRUMENTS = (
+    "loan",
+    "loan guarantee",
+    "grant",
+    "equity",
+    "convertible",
+    "offtake",
+    "price floor",
+    "tax credit",
+    "other",
+)
+TRANCHE_STATUSES = ("announced", "conditional", "closed", "disbursed")
+EVENT_KINDS = (
+    "policy",
+    "trade restriction",
+    "shipment",
+    "partnership",
+    "financing",
+    "production",
+    "stake",
+    "other",
+)
+PARTY_ROLES = ("recipient", "partner", "acquirer", "investor", "offtaker", "seller", "other")
+STAGES = (
+    "mining",
+    "separation/refining",
+    "metals/alloys",
+    "magnets",
+    "recycling",
+    "components",
+    "other",
+)
+COMMODITIES = (
+    "rare earths",
+    "NdPr",
+    "Dy",
+    "Tb",
+    "Sm",
+    "lithium",
+    "graphite",
+    "cobalt",
+    "nickel",
+    "gallium",
+    "germanium",
+    "antimony",
+    "tungsten",
+    "uranium",
+    "vanadium",
+)
+RECORD_KINDS = ("company", "deal", "event", "source")
+# The kind of funder decides the "funder type" of a tranche in the funding breakdown.
+FUNDER_TYPES = {"government agency": "government", "company": "private", "investor": "private"}
+
+
+def funder_type(company_kind: str | None) -> str:
+    """Government, private or other: how the funding chart groups a tranche's funder."""
+    return FUNDER_TYPES.get(company_kind or "", "other")
+
+
+def sql_in(values: tuple[str, ...]) -> str:
+    """`('a', 'b')` for a CHECK constraint; the values are ours, never user input."""
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
