@@ -192,7 +192,9 @@ def snapshot(record: Record) -> Row:
     row["tags"] = sorted(record.tags)
     if isinstance(record, Deal):
         row["parties"] = [[p.company_id, p.role] for p in record.parties]
-        row["tranches"] = [tranche_row(t, 0, i) | {"id": t.id} for i, t in enumerate(record.tranches)]
+        row["tranches"] = [
+            tranche_row(t, 0, i) | {"id": t.id} for i, t in enumerate(record.tranches)
+        ]
         for t in row["tranches"]:
             t.pop("deal_id")
             t.pop("position")

@@ -1,0 +1,349 @@
+"""Windowed list queries: ordering, filtering, full-text search and facet counts, all in SQL.
+
+A view asks for `count_rows` once and then pages of `fetch_rows(offset, limit)`; nothing ever
+loads a whole table, so a list over a million events paints as fast as one over ten.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lodestone.core.fuzzydate import FuzzyDate
+from lodestone.core.money import Money, format_money
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _date(value: Any) -> str:
+    return "" if value is None else FuzzyDate.from_iso(value).display()
+
+
+def _money(value: Any) -> str:
+    if value is None:
+        return ""
+    minor, currency = value.split(" ", 1)
+    return format_money(Money(int(minor), currency), short=True)
+
+
+def _json_list(value: Any) -> str:
+    import json
+
+    return ", ".join(json.loads(value)) if value else ""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    expr: str  # SQL for the value, over the kind's table alias `t`
+    sort: str = ""  # SQL to order by (defaults to expr)
+    format: Callable[[Any], str] = _text
+    numeric: bool = False
+
+    @property
+    def order_expr(self) -> str:
+        return self.sort or self.expr
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A filterable property. Scalar facets are a column of `t`; others come from a related
+    table: `source` (joined by `link` to `t`) whose `value` is the facet value."""
+
+    key: str
+    title: str
+    value: str
+    source: str = ""
+    link: str = "1"
+
+
+_MONEY = "CASE WHEN t.amount_minor IS NULL THEN NULL ELSE t.amount_minor || ' ' || t.currency END"
+_PARTIES = (
+    "(SELECT group_concat(c.name, ', ') FROM deal_parties p JOIN companies c ON c.id = p.company_id"
+    " WHERE p.deal_id = t.id)"
+)
+_EVENT_COMPANIES = (
+    "(SELECT group_concat(c.name, ', ') FROM event_companies e JOIN companies c"
+    " ON c.id = e.company_id WHERE e.event_id = t.id)"
+)
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    table: str
+    columns: tuple[Column, ...]
+    facets: tuple[Facet, ...]
+    date_range: tuple[str, str] | None = None  # start, end day columns for date filters
+    default_sort: str = ""
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(f"no column {key!r} in {self.table}")
+
+    def facet(self, key: str) -> Facet:
+        for f in self.facets:
+            if f.key == key:
+                return f
+        raise KeyError(f"no facet {key!r} in {self.table}")
+
+
+def _tag_facet(kind: str) -> Facet:
+    return Facet(
+        "tag", "Tags", "f.tag", "tags f", f"f.record_kind = '{kind}' AND f.record_id = t.id"
+    )
+
+
+def _json_facet(key: str, title: str, column: str) -> Facet:
+    return Facet(key, title, "f.value", f"json_each(t.{column}) f")
+
+
+KINDS: dict[str, KindSpec] = {
+    "company": KindSpec(
+        "companies",
+        (
+            Column("name", "Name", "t.name", "t.name COLLATE NOCASE"),
+            Column("kind", "Kind", "t.kind"),
+            Column(
+                "ticker",
+                "Ticker",
+                "CASE WHEN t.ticker = '' THEN '' WHEN t.exchange = '' "
+                "THEN t.ticker ELSE t.exchange || ':' || t.ticker END",
+            ),
+            Column("country", "Country", "t.country"),
+            Column("stages", "Stages", "t.stages", format=_json_list),
+            Column("commodities", "Commodities", "t.commodities", format=_json_list),
+        ),
+        (
+            Facet("kind", "Kind", "t.kind"),
+            Facet("country", "Country", "t.country"),
+            _json_facet("stage", "Stage", "stages"),
+            _json_facet("commodity", "Commodity", "commodities"),
+            _tag_facet("company"),
+        ),
+        default_sort="name",
+    ),
+    "deal": KindSpec(
+        "deals",
+        (
+            Column("title", "Title", "t.title", "t.title COLLATE NOCASE"),
+            Column("parties", "Parties", _PARTIES),
+            Column("announced", "Announced", "t.announced", "t.announced_start", format=_date),
+            Column("amount", "Amount", _MONEY, "t.currency, t.amount_minor", _money, True),
+            Column("status", "Status", "t.status"),
+            Column("country", "Country", "t.country"),
+        ),
+        (
+            Facet("status", "Status", "t.status"),
+            Facet("country", "Country", "t.country"),
+            Facet("stage", "Stage", "t.stage"),
+            Facet("currency", "Currency", "t.currency"),
+            Facet("instrument", "Instrument", "f.instrument", "tranches f", "f.deal_id = t.id"),
+            _json_facet("commodity", "Commodity", "commodities"),
+            Facet(
+                "company",
+                "Company",
+                "f.name",
+                "deal_parties p JOIN companies f ON f.id = p.company_id",
+                "p.deal_id = t.id",
+            ),
+            _tag_facet("deal"),
+        ),
+        date_range=("t.announced_start", "t.announced_end"),
+        default_sort="announced",
+    ),
+    "event": KindSpec(
+        "events",
+        (
+            Column("date", "Date", "t.date", "t.start_day", format=_date),
+            Column("title", "Title", "t.title", "t.title COLLATE NOCASE"),
+            Column("kind", "Kind", "t.kind"),
+            Column("companies", "Companies", _EVENT_COMPANIES),
+            Column("country", "Country", "t.country"),
+        ),
+        (
+            Facet("kind", "Kind", "t.kind"),
+            Facet("country", "Country", "t.country"),
+            Facet(
+                "company",
+                "Company",
+                "f.name",
+                "event_companies e JOIN companies f ON f.id = e.company_id",
+                "e.event_id = t.id",
+            ),
+            _tag_facet("event"),
+        ),
+        date_range=("t.start_day", "t.end_day"),
+        default_sort="date",
+    ),
+    "source": KindSpec(
+        "sources",
+        (
+            Column("publisher", "Publisher", "t.publisher", "t.publisher COLLATE NOCASE"),
+            Column("title", "Title", "t.title", "t.title COLLATE NOCASE"),
+            Column("published", "Published", "t.published", format=_date),
+            Column("url", "URL", "t.url"),
+        ),
+        (Facet("publisher", "Publisher", "t.publisher"), _tag_facet("source")),
+        default_sort="publisher",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What a list shows: a kind, a search, facet filters, a date range and an order."""
+
+    kind: str
+    search: str = ""
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    date_from: str | None = None  # ISO day, inclusive
+    date_to: str | None = None
+    sort: str = ""
+    descending: bool = False
+    deleted: bool = False  # the Trash shows deleted records
+
+    @property
+    def spec(self) -> KindSpec:
+        return KINDS[self.kind]
+
+    def with_filter(self, facet: str, values: tuple[str, ...]) -> ListQuery:
+        rest = tuple((k, v) for k, v in self.filters if k != facet)
+        return _replace(self, filters=rest + ((facet, values),) if values else rest)
+
+
+def _replace(query: ListQuery, **changes: Any) -> ListQuery:
+    from dataclasses import replace
+
+    return replace(query, **changes)
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_expression(text: str) -> str | None:
+    """User text to an FTS5 query: every word must match, each as a prefix."""
+    tokens = _TOKEN.findall(text)
+    return " AND ".join(f'"{t}"*' for t in tokens) or None
+
+
+@dataclass
+class _Where:
+    clauses: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.clauses) or "1"
+
+
+def _where(query: ListQuery, skip_facet: str | None = None) -> _Where:
+    spec = query.spec
+    where = _Where()
+    where.add("t.deleted_at IS NOT NULL" if query.deleted else "t.deleted_at IS NULL")
+    expression = fts_expression(query.search)
+    if expression:
+        where.add(
+            f"t.id IN (SELECT rowid FROM {spec.table}_fts WHERE {spec.table}_fts MATCH ?)",
+            expression,
+        )
+    elif query.search.strip():
+        where.add("0")  # punctuation only: nothing can match
+    for key, values in query.filters:
+        if key == skip_facet or not values:
+            continue
+        facet = spec.facet(key)
+        marks = ",".join("?" * len(values))
+        if facet.source:
+            where.add(
+                f"EXISTS (SELECT 1 FROM {facet.source} WHERE {facet.link} "
+                f"AND {facet.value} IN ({marks}))",
+                *values,
+            )
+        else:
+            where.add(f"{facet.value} IN ({marks})", *values)
+    if spec.date_range and (query.date_from or query.date_to):
+        start, end = spec.date_range
+        if query.date_to:
+            where.add(f"{start} <= ?", query.date_to)
+        if query.date_from:
+            where.add(f"{end} >= ?", query.date_from)
+    return where
+
+
+def count_rows(conn: sqlite3.Connection, query: ListQuery) -> int:
+    where = _where(query)
+    sql = f"SELECT count(*) FROM {query.spec.table} t WHERE {where.sql}"
+    return int(conn.execute(sql, where.params).fetchone()[0])
+
+
+@dataclass(frozen=True)
+class ListRow:
+    id: int
+    cells: tuple[str, ...]
+
+
+def order_by(query: ListQuery) -> str:
+    spec = query.spec
+    column = spec.column(query.sort or spec.default_sort)
+    direction = " DESC" if query.descending else ""
+    # `sort` may list several plain columns; an `expr` (maybe a subquery) is one term
+    terms = column.sort.split(",") if column.sort else [column.expr]
+    parts = [p.strip() + direction for p in terms]
+    return ", ".join(parts + [f"t.id{direction}"])
+
+
+def fetch_rows(
+    conn: sqlite3.Connection, query: ListQuery, offset: int, limit: int
+) -> list[ListRow]:
+    """One window of the list, formatted for display."""
+    spec = query.spec
+    where = _where(query)
+    cols = ", ".join(c.expr for c in spec.columns)
+    sql = (
+        f"SELECT t.id, {cols} FROM {spec.table} t WHERE {where.sql} "
+        f"ORDER BY {order_by(query)} LIMIT ? OFFSET ?"
+    )
+    rows = conn.execute(sql, [*where.params, limit, offset]).fetchall()
+    return [
+        ListRow(row[0], tuple(c.format(v) for c, v in zip(spec.columns, row[1:], strict=True)))
+        for row in rows
+    ]
+
+
+def row_position(conn: sqlite3.Connection, query: ListQuery, record_id: int) -> int | None:
+    """Where a record sits in the list (for selecting it after a save), or None."""
+    where = _where(query)
+    sql = (
+        f"SELECT n FROM (SELECT t.id, row_number() OVER (ORDER BY {order_by(query)}) - 1 AS n "
+        f"FROM {query.spec.table} t WHERE {where.sql}) WHERE id = ?"
+    )
+    row = conn.execute(sql, [*where.params, record_id]).fetchone()
+    return None if row is None else int(row[0])
+
+
+def facet_counts(
+    conn: sqlite3.Connection, query: ListQuery, facet_key: str, limit: int = 50
+) -> list[tuple[str, int]]:
+    """Each value of a facet with how many records match it under the other filters."""
+    spec = query.spec
+    facet = spec.facet(facet_key)
+    where = _where(query, skip_facet=facet_key)
+    joined = f", {facet.source}" if facet.source else ""
+    sql = (
+        f"SELECT {facet.value} AS v, count(DISTINCT t.id) FROM {spec.table} t{joined} "
+        f"WHERE {facet.link} AND {where.sql} AND v IS NOT NULL AND v != '' "
+        f"GROUP BY v ORDER BY 2 DESC, v LIMIT ?"
+    )
+    return [(str(r[0]), int(r[1])) for r in conn.execute(sql, [*where.params, limit])]

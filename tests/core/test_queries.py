@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import pytest
+from lodestone.core.fuzzydate import parse_fuzzy_date
+from lodestone.core.money import parse_money
+from lodestone.core.queries import (
+    KINDS,
+    ListQuery,
+    count_rows,
+    facet_counts,
+    fetch_rows,
+    fts_expression,
+    row_position,
+)
+from lodestone.core.records import Company, Deal, Event, Party, Tranche
+from lodestone.core.repository import Repository
+
+
+@pytest.fixture
+def filled(repo: Repository, magnet_deal: Deal) -> Repository:
+    mp = repo.save(
+        Company(
+            "MP Materials",
+            ticker="MP",
+            exchange="NYSE",
+            country="US",
+            stages=["mining", "magnets"],
+            commodities=["NdPr"],
+            tags=["listed"],
+        )
+    )
+    repo.save(Company("Phoenix Tailings", stages=["recycling"], country="US"))
+    repo.save(
+        Deal(
+            "MP Materials stake",
+            amount=parse_money("€400M"),
+            announced=parse_fuzzy_date("2025-07"),
+            status="agreed",
+            parties=[Party(mp.id, "recipient")],
+            tranches=[Tranche("price floor"), Tranche("equity", parse_money("€400M"))],
+        )
+    )
+    for i, when in enumerate(["2025-10", "2025-08", "2024", "2025-11-09"]):
+        repo.save(
+            Event(
+                f"Event {i}",
+                parse_fuzzy_date(when),
+                kind="shipment" if i % 2 else "policy",
+                company_ids=[mp.id] if i == 1 else [],
+            )
+        )
+    return repo
+
+
+def test_fts_expression_quotes_and_prefixes():
+    assert fts_expression("vulcan") == '"vulcan"*'
+    assert fts_expression('  "magnet"  plant-') == '"magnet"* AND "plant"*'
+    assert fts_expression("()*") is None
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_column_sorts_both_ways(filled: Repository, kind: str):
+    for column in KINDS[kind].columns:
+        for descending in (False, True):
+            query = ListQuery(kind, sort=column.key, descending=descending)
+            rows = fetch_rows(filled.conn, query, 0, 100)
+            assert len(rows) == count_rows(filled.conn, query)
+
+
+def test_search_finds_deal_by_party_name(filled: Repository, magnet_deal: Deal):
+    rows = fetch_rows(filled.conn, ListQuery("deal", search="vulc"), 0, 10)
+    assert [r.id for r in rows] == [magnet_deal.id]
+    assert rows[0].cells[3] == "$1.4B"
+
+
+def test_search_matches_nothing_for_punctuation(filled: Repository):
+    assert count_rows(filled.conn, ListQuery("deal", search="!!!")) == 0
+
+
+def test_events_sort_by_start_of_fuzzy_date(filled: Repository):
+    rows = fetch_rows(filled.conn, ListQuery("event"), 0, 10)
+    assert [r.cells[0] for r in rows] == ["2024", "Aug 2025", "Oct 2025", "Nov 9, 2025"]
+
+
+def test_windowing(filled: Repository):
+    query = ListQuery("event", sort="date")
+    assert [r.cells[1] for r in fetch_rows(filled.conn, query, 1, 2)] == ["Event 1", "Event 0"]
+
+
+def test_scalar_and_related_facets(filled: Repository):
+    query = ListQuery("deal")
+    assert dict(facet_counts(filled.conn, query, "currency")) == {"USD": 1, "EUR": 1}
+    assert dict(facet_counts(filled.conn, query, "instrument")) == {
+        "equity": 2,
+        "loan": 1,
+        "other": 1,
+        "price floor": 1,
+    }
+    narrowed = query.with_filter("instrument", ("loan",))
+    assert count_rows(filled.conn, narrowed) == 1
+    # a facet's own filter does not narrow its own counts
+    assert dict(facet_counts(filled.conn, narrowed, "instrument"))["equity"] == 2
+
+
+def test_json_and_tag_facets(filled: Repository):
+    query = ListQuery("company")
+    assert dict(facet_counts(filled.conn, query, "stage"))["magnets"] == 1
+    assert count_rows(filled.conn, query.with_filter("stage", ("recycling",))) == 1
+    assert count_rows(filled.conn, query.with_filter("tag", ("LISTED",))) == 1
+
+
+def test_date_range_overlaps_fuzzy_spans(filled: Repository):
+    # the month-precision October event overlaps a range starting mid-October
+    query = ListQuery("event", date_from="2025-10-15", date_to="2025-10-20")
+    assert [r.cells[1] for r in fetch_rows(filled.conn, query, 0, 10)] == ["Event 0"]
+
+
+def test_trash_lists_deleted_only(filled: Repository):
+    event_id = fetch_rows(filled.conn, ListQuery("event"), 0, 1)[0].id
+    filled.delete("event", event_id)
+    assert [r.id for r in fetch_rows(filled.conn, ListQuery("event", deleted=True), 0, 9)] == [
+        event_id
+    ]
+    assert count_rows(filled.conn, ListQuery("event")) == 3
+
+
+def test_row_position(filled: Repository):
+    query = ListQuery("event", sort="date", descending=True)
+    rows = fetch_rows(filled.conn, query, 0, 10)
+    assert [row_position(filled.conn, query, r.id) for r in rows] == [0, 1, 2, 3]
+    assert row_position(filled.conn, query, 9999) is None
+
+
+def test_unknown_sort_column_is_an_error(filled: Repository):
+    with pytest.raises(KeyError):
+        fetch_rows(filled.conn, ListQuery("deal", sort="bogus"), 0, 1)
