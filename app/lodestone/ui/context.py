@@ -1,0 +1,103 @@
+"""What every window, view and form of one open tracker shares, passed in by constructor.
+
+No globals: the main window builds one `AppContext` per open file and hands it down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from lodestone.core.operations import Operation
+from lodestone.core.paths import AppPaths
+from lodestone.core.repository import Repository
+
+
+class ChangeNotifier(QObject):
+    """Turns the repository's after-commit callbacks into a Qt signal: changed(kind, ids)."""
+
+    changed = Signal(str, list)
+
+    def __init__(self, repo: Repository, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._repo = repo
+        repo.subscribe(self._emit)
+
+    def _emit(self, kind: str, ids: tuple[int, ...]) -> None:
+        self.changed.emit(kind, list(ids))
+
+    def detach(self) -> None:
+        self._repo.unsubscribe(self._emit)
+
+
+class OperationCommand(QUndoCommand):
+    """A thin QUndoCommand over a core Operation: redo applies it, undo applies its inverse.
+
+    The operation has already been applied once when the command is pushed (so a refused
+    save never reaches the stack); the first redo() that QUndoStack.push makes is skipped.
+    """
+
+    def __init__(self, repo: Repository, applied: Operation, inverse: Operation) -> None:
+        super().__init__(applied.text)
+        self._repo = repo
+        self._redo_op = applied
+        self._undo_op = inverse
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self._undo_op = self._redo_op.apply(self._repo)
+
+    def undo(self) -> None:
+        self._redo_op = self._undo_op.apply(self._repo)
+
+
+def settings_for(paths: AppPaths) -> QSettings:
+    """Lodestone's settings, kept in an ini file under the (redirectable) data folder."""
+    paths.ensure()
+    return QSettings(str(paths.settings_file), QSettings.Format.IniFormat)
+
+
+@dataclass
+class AppContext:
+    repo: Repository
+    notifier: ChangeNotifier
+    undo_stack: QUndoStack
+    settings: QSettings
+    paths: AppPaths
+    path: Path
+    readonly: bool = False
+
+    @classmethod
+    def create(
+        cls,
+        repo: Repository,
+        paths: AppPaths,
+        path: Path,
+        readonly: bool = False,
+        parent: QObject | None = None,
+    ) -> AppContext:
+        return cls(
+            repo,
+            ChangeNotifier(repo, parent),
+            QUndoStack(parent),
+            settings_for(paths),
+            paths,
+            path,
+            readonly,
+        )
+
+    def run(self, operation: Operation) -> Operation:
+        """Apply an operation now and make it undoable; raises (nothing pushed) if refused."""
+        inverse = operation.apply(self.repo)
+        self.undo_stack.push(OperationCommand(self.repo, operation, inverse))
+        return inverse
+
+    def close(self) -> None:
+        self.notifier.detach()
+        self.repo.close()
