@@ -1,0 +1,45 @@
+"""Fixtures shared by every Qt test: an `AppContext` over a fresh tracker in a temporary folder.
+
+Each test gets its own database file and data folder, so nothing leaks between tests and no
+test ever touches the analyst's real tracker or settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from lodestone.core.paths import AppPaths
+from lodestone.core.repository import Repository
+from lodestone.ui.context import AppContext
+
+ContextFactory = Callable[..., AppContext]
+
+
+@pytest.fixture
+def make_ctx(tmp_path: Path, qapp) -> Iterator[ContextFactory]:
+    """Build contexts on demand (`make_ctx()`, `make_ctx(readonly=True)`, `make_ctx(name=...)`);
+    all are closed at teardown. A read-only context opens an existing file read-only, creating
+    the tracker first when the test has not."""
+    made: list[AppContext] = []
+
+    def build(*, name: str = "t.db", readonly: bool = False) -> AppContext:
+        path = tmp_path / name
+        if readonly and not path.exists():
+            Repository.open(path).close()
+        repo = Repository.open(path, readonly=readonly) if readonly else Repository.open(path)
+        ctx = AppContext.create(repo, AppPaths(tmp_path / "home"), path, readonly=readonly)
+        made.append(ctx)
+        return ctx
+
+    yield build
+    for ctx in reversed(made):
+        ctx.undo_stack.clear()
+        ctx.close()
+
+
+@pytest.fixture
+def ctx(make_ctx: ContextFactory) -> AppContext:
+    """A writable context over a new, empty tracker `t.db` in the test's temporary folder."""
+    return make_ctx()
