@@ -134,3 +134,11 @@ def test_row_position(filled: Repository):
 def test_unknown_sort_column_is_an_error(filled: Repository):
     with pytest.raises(KeyError):
         fetch_rows(filled.conn, ListQuery("deal", sort="bogus"), 0, 1)
+
+
+def test_ids_filter_keeps_other_filters(filled: Repository, magnet_deal: Deal):
+    all_ids = [r.id for r in fetch_rows(filled.conn, ListQuery("deal"), 0, 10)]
+    query = ListQuery("deal", ids=(magnet_deal.id,))
+    assert [r.id for r in fetch_rows(filled.conn, query, 0, 10)] == [magnet_deal.id]
+    assert count_rows(filled.conn, ListQuery("deal", ids=())) == 0
+    assert len(all_ids) == 2

@@ -6,6 +6,7 @@ loads a whole table, so a list over a million events paints as fast as one over 
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Callable
@@ -32,8 +33,6 @@ def _money(value: Any) -> str:
 
 
 def _json_list(value: Any) -> str:
-    import json
-
     return ", ".join(json.loads(value)) if value else ""
 
 
@@ -209,6 +208,7 @@ class ListQuery:
     sort: str = ""
     descending: bool = False
     deleted: bool = False  # the Trash shows deleted records
+    ids: tuple[int, ...] | None = None  # only these records (a chart segment clicked)
 
     @property
     def spec(self) -> KindSpec:
@@ -252,6 +252,8 @@ def _where(query: ListQuery, skip_facet: str | None = None) -> _Where:
     spec = query.spec
     where = _Where()
     where.add("t.deleted_at IS NOT NULL" if query.deleted else "t.deleted_at IS NULL")
+    if query.ids is not None:
+        where.add("t.id IN (SELECT value FROM json_each(?))", json.dumps(list(query.ids)))
     expression = fts_expression(query.search)
     if expression:
         where.add(
