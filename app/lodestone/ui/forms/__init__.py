@@ -1,0 +1,5 @@
+"""The record forms shown beside each list: company, deal, event and source.
+
+`base.RecordForm` holds what every form shares (dirtiness, save, revert, inline errors);
+`fields` holds the field widgets; `citations` the Sources panel every record form carries.
+"""

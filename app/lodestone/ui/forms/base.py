@@ -1,0 +1,325 @@
+"""RecordForm: the edit-in-place form beside each list, and the rules every form keeps.
+
+Nothing typed is ever lost: a refused save keeps every text as typed and says, next to each
+field, what is wrong; a form only reloads itself from the tracker when it holds no edits;
+leaving a dirty form asks first (`confirm_leave`). Saving goes through `ctx.run`, so every
+save is one undoable step, and an undo shows up in the form because the form listens to the
+tracker's change signal.
+"""
+
+from __future__ import annotations
+
+import copy
+import sqlite3
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lodestone.core.fieldcheck import FieldError
+from lodestone.core.operations import save_operation
+from lodestone.core.records import Record
+from lodestone.core.repository import InvalidRecord, RecordNotFound
+from lodestone.core.validation import validate
+from lodestone.ui.context import AppContext
+from lodestone.ui.forms.field_base import ERROR_STYLE, Field
+
+KIND_TITLES = {"company": "Company", "deal": "Deal", "event": "Event", "source": "Source"}
+
+
+class RecordForm(QWidget):
+    """Base of the company, deal, event and source forms.
+
+    Subclasses set KIND, build their fields in `build()` with `add_field` (in visual order:
+    that is also the Tab order), and give `blank()`. Fields named like the record's attributes
+    are filled and read automatically; override `fill`/`gather` for anything else (the deal's
+    tranches) and `field_for_error` to map nested error paths ("tranches[0].amount").
+    """
+
+    KIND = ""
+    CITATIONS = True  # a Sources panel under the fields (not on the source form itself)
+
+    dirtyChanged = Signal(bool)
+    savedRecord = Signal(str, int)
+    openRecord = Signal(str, int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.fields: list[Field] = []
+        self._record: Record | None = None
+        self._dirty = False
+        self.setObjectName(f"{self.KIND}Form")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self._build_header())
+        self._errors = QLabel(self)
+        self._errors.setObjectName(f"{self.KIND}.errors")
+        self._errors.setStyleSheet(ERROR_STYLE)
+        self._errors.setWordWrap(True)
+        self._errors.hide()
+        outer.addWidget(self._errors)
+        scroll = QScrollArea(self)
+        scroll.setObjectName(f"{self.KIND}.scroll")
+        scroll.setWidgetResizable(True)
+        self.body = QWidget(scroll)
+        self.body_layout = QVBoxLayout(self.body)
+        self.form_layout = QFormLayout()
+        self.form_layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.body_layout.addLayout(self.form_layout)
+        scroll.setWidget(self.body)
+        outer.addWidget(scroll, 1)
+        self.build()
+        self.citations = None
+        if self.CITATIONS:
+            from lodestone.ui.forms.citations import CitationsPanel
+
+            self.citations = CitationsPanel(ctx, self.KIND, self.body)
+            self.body_layout.addWidget(self.citations)
+        self.body_layout.addStretch(1)
+        self._add_actions()
+        ctx.notifier.changed.connect(self._on_changed)
+        self.load(None)
+        self._chain_tab_order()
+
+    # -- building --------------------------------------------------------------------------------
+
+    def _build_header(self) -> QHBoxLayout:
+        header = QHBoxLayout()
+        self.title_label = QLabel(self)
+        self.title_label.setObjectName(f"{self.KIND}.header")
+        font = self.title_label.font()
+        font.setBold(True)
+        self.title_label.setFont(font)
+        header.addWidget(self.title_label, 1)
+        self.save_button = self._header_button("Save", "save", self.save, header)
+        self.revert_button = self._header_button("Revert", "revert", self.revert, header)
+        return header
+
+    def _header_button(self, text: str, name: str, slot: Any, layout: QHBoxLayout) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(f"{self.KIND}.{name}")
+        button.setAccessibleName(text)
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda: slot())
+        layout.addWidget(button)
+        return button
+
+    def _add_actions(self) -> None:
+        """Ctrl+S saves and Esc reverts while the focus is anywhere in this form."""
+        for name, keys, slot in (
+            ("saveAction", QKeySequence.StandardKey.Save, self.save),
+            ("revertAction", QKeySequence(Qt.Key.Key_Escape), self.revert),
+        ):
+            action = QAction(name, self)
+            action.setObjectName(f"{self.KIND}.{name}")
+            action.setShortcut(keys)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda *_, s=slot: s())
+            self.addAction(action)
+        readonly = self.ctx.readonly
+        self.save_button.setVisible(not readonly)
+        self.revert_button.setVisible(not readonly)
+
+    def build(self) -> None:
+        """Create the fields with `add_field`, top to bottom."""
+        raise NotImplementedError
+
+    def blank(self) -> Record:
+        """The record a new, empty form stands for."""
+        raise NotImplementedError
+
+    def add_field(self, field: Field) -> Field:
+        """Place a field (its label in the label column) and watch it for edits."""
+        self.form_layout.addRow(field.label, field)
+        self.register_field(field)
+        return field
+
+    def register_field(self, field: Field) -> None:
+        """Watch a field placed elsewhere by the subclass (a tranche row, say)."""
+        self.fields.append(field)
+        field.edited.connect(self.update_dirty)
+        field.set_read_only(self.ctx.readonly)
+
+    def _chain_tab_order(self) -> None:
+        chain = [w for f in self.fields for w in f.focus_widgets()] + self.extra_focus_widgets()
+        if self.citations is not None:
+            chain += self.citations.focus_widgets()
+        chain += [self.save_button, self.revert_button]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def extra_focus_widgets(self) -> list[QWidget]:
+        """Widgets of the subclass's own sections, after the fields in Tab order."""
+        return []
+
+    # -- loading -----------------------------------------------------------------------------------
+
+    @property
+    def current_id(self) -> int | None:
+        return None if self._record is None else self._record.id
+
+    def record(self) -> Record | None:
+        """The record as last loaded (not including unsaved edits)."""
+        return self._record
+
+    def load(self, record: Record | None) -> None:
+        """Show a record (None = a new blank one); discards edits, so ask `confirm_leave` first."""
+        self._record = copy.deepcopy(record)
+        self.fill(record if record is not None else self.blank())
+        self.show_errors([])
+        self.title_label.setText(self.heading())
+        if self.citations is not None:
+            self.citations.set_record(self.current_id)
+        self.update_dirty()
+
+    def heading(self) -> str:
+        noun = KIND_TITLES.get(self.KIND, self.KIND)
+        if self._record is None:
+            return f"New {noun.lower()}"
+        deleted = self.current_id is not None and self.ctx.repo.is_deleted(
+            self.KIND, self.current_id
+        )
+        return f"{noun}: {self._record.label}" + (" (in the Trash)" if deleted else "")
+
+    def fill(self, record: Record) -> None:
+        for field in self.fields:
+            if hasattr(record, field.field):
+                field.set_value(getattr(record, field.field))
+
+    def revert(self) -> None:
+        """Esc: throw away the edits and show the record as it is now in the tracker."""
+        if self.current_id is None:
+            self.load(None)
+            return
+        try:
+            self.load(self.ctx.repo.get(self.KIND, self.current_id))
+        except RecordNotFound:
+            self.load(None)
+
+    def _on_changed(self, kind: str, ids: list) -> None:
+        """Show a change made elsewhere (undo, another view) unless the analyst is editing."""
+        if kind == self.KIND and self.current_id in ids and not self.is_dirty():
+            self.revert()
+        self.related_changed(kind, ids)
+
+    def related_changed(self, kind: str, ids: list) -> None:
+        """Hook: refresh lists of other records this form shows (a company's deals)."""
+
+    # -- dirtiness ---------------------------------------------------------------------------------
+
+    def is_dirty(self) -> bool:
+        return any(field.is_modified() for field in self.fields) or self.extra_dirty()
+
+    def extra_dirty(self) -> bool:
+        """Hook: edits outside the registered fields (rows added or removed)."""
+        return False
+
+    def update_dirty(self) -> None:
+        dirty = self.is_dirty()
+        self.save_button.setEnabled(dirty and not self.ctx.readonly)
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirtyChanged.emit(dirty)
+
+    # -- saving ------------------------------------------------------------------------------------
+
+    def gather(self) -> tuple[Record, list[FieldError]]:
+        """The record the fields describe, and the errors of fields that cannot be read (those
+        keep the loaded value in the record, which is not saved anyway)."""
+        record = copy.deepcopy(self._record) if self._record is not None else self.blank()
+        errors: list[FieldError] = []
+        for field in self.fields:
+            if not hasattr(record, field.field):
+                continue
+            value, error = field.parse()
+            if error is not None:
+                errors.append(error)
+            else:
+                setattr(record, field.field, value)
+        return record, errors
+
+    def field_for_error(self, path: str) -> Field | None:
+        """The field that shows an error reported under `path` ("tags", "tranches[0].amount")."""
+        for field in self.fields:
+            if field.field == path:
+                return field
+        root = path.split("[")[0].split(".")[0]
+        return next((f for f in self.fields if f.field == root), None) if root != path else None
+
+    def show_errors(self, errors: list[FieldError]) -> None:
+        """Each message next to its field (the rest above the form); focus the first one."""
+        for field in self.fields:
+            field.set_error(None)
+        by_field: dict[int, list[str]] = {}
+        general: list[str] = []
+        for error in errors:
+            field = self.field_for_error(error.field)
+            if field is None:
+                general.append(error.message)
+            elif error.message not in by_field.setdefault(id(field), []):
+                by_field[id(field)].append(error.message)
+        for field in self.fields:
+            if id(field) in by_field:
+                field.set_error("\n".join(by_field[id(field)]))
+        self._errors.setText("\n".join(general))
+        self._errors.setVisible(bool(general))
+        first = next((f for f in self.fields if id(f) in by_field), None)
+        if first is not None:
+            first.focus()
+
+    def save(self) -> bool:
+        """Validate; show what is wrong and write nothing, or save as one undoable step."""
+        if self.ctx.readonly:
+            return False
+        record, errors = self.gather()
+        unreadable = {error.field for error in errors}
+        errors += [e for e in validate(record) if e.field not in unreadable]
+        if errors:
+            self.show_errors(errors)
+            return False
+        operation = save_operation(self.ctx.repo, record)
+        try:
+            self.ctx.run(operation)
+        except InvalidRecord as exc:
+            self.show_errors(list(exc.errors))
+            return False
+        except (sqlite3.Error, RecordNotFound) as exc:
+            self.show_errors([FieldError("", f"The record could not be saved: {exc}")])
+            return False
+        saved_id = operation.record.id
+        assert saved_id is not None
+        self.load(self.ctx.repo.get(self.KIND, saved_id))
+        self.savedRecord.emit(self.KIND, saved_id)
+        return True
+
+
+def confirm_leave(form: RecordForm, parent: QWidget | None = None) -> bool:
+    """Before showing another record or closing: Save, Discard or Cancel the form's edits.
+    True when it is fine to go on (saved, discarded, or nothing to lose)."""
+    if not form.is_dirty():
+        return True
+    buttons = QMessageBox.StandardButton
+    answer = QMessageBox.warning(
+        parent or form,
+        "Unsaved changes",
+        f"{form.heading()} has changes that are not saved.\nSave them before leaving?",
+        buttons.Save | buttons.Discard | buttons.Cancel,
+        buttons.Save,
+    )
+    if answer == buttons.Save:
+        return form.save()
+    if answer == buttons.Discard:
+        form.revert()
+        return True
+    return False
