@@ -1,5 +1,6 @@
 """The record forms shown beside each list: company, deal, event and source.
 
-`base.RecordForm` holds what every form shares (dirtiness, save, revert, inline errors);
-`fields` holds the field widgets; `citations` the Sources panel every record form carries.
+`base.RecordForm` holds what every form shares (dirtiness, save, revert, inline errors) and
+`base.confirm_leave` the Save / Discard / Cancel question; `fields` holds the field widgets;
+`citations` the Sources panel every record form carries.
 """

@@ -79,15 +79,16 @@ class RecordForm(QWidget):
         self.body_layout.addLayout(self.form_layout)
         scroll.setWidget(self.body)
         outer.addWidget(scroll, 1)
+        self._add_actions()
         self.build()
         self.citations = None
         if self.CITATIONS:
             from lodestone.ui.forms.citations import CitationsPanel
 
-            self.citations = CitationsPanel(ctx, self.KIND, self.body)
+            titles = {f.field: f.label_text for f in self.fields if "[" not in f.field}
+            self.citations = CitationsPanel(ctx, self.KIND, self.body, titles)
             self.body_layout.addWidget(self.citations)
         self.body_layout.addStretch(1)
-        self._add_actions()
         ctx.notifier.changed.connect(self._on_changed)
         self.load(None)
         self._chain_tab_order()
@@ -127,9 +128,16 @@ class RecordForm(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(lambda *_, s=slot: s())
             self.addAction(action)
+            setattr(self, name.replace("A", "_a"), action)
         readonly = self.ctx.readonly
         self.save_button.setVisible(not readonly)
         self.revert_button.setVisible(not readonly)
+
+    def set_embedded(self, embedded: bool) -> None:
+        """Inside another window (the new-source dialog) the owner saves; hide the header."""
+        for widget in (self.title_label, self.save_button, self.revert_button):
+            widget.setVisible(not embedded and (widget is self.title_label
+                                                or not self.ctx.readonly))  # fmt: skip
 
     def build(self) -> None:
         """Create the fields with `add_field`, top to bottom."""
@@ -152,16 +160,17 @@ class RecordForm(QWidget):
         field.set_read_only(self.ctx.readonly)
 
     def _chain_tab_order(self) -> None:
-        chain = [w for f in self.fields for w in f.focus_widgets()] + self.extra_focus_widgets()
+        chain = self.focus_chain()
         if self.citations is not None:
             chain += self.citations.focus_widgets()
         chain += [self.save_button, self.revert_button]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
-    def extra_focus_widgets(self) -> list[QWidget]:
-        """Widgets of the subclass's own sections, after the fields in Tab order."""
-        return []
+    def focus_chain(self) -> list[QWidget]:
+        """The form's own widgets in Tab order, top to bottom; subclasses with sections of
+        their own (a button beside a field, a table of tranches) put them where they show."""
+        return [w for f in self.fields for w in f.focus_widgets()]
 
     # -- loading -----------------------------------------------------------------------------------
 
@@ -228,6 +237,9 @@ class RecordForm(QWidget):
     def update_dirty(self) -> None:
         dirty = self.is_dirty()
         self.save_button.setEnabled(dirty and not self.ctx.readonly)
+        # A clean form leaves Esc to its surroundings (a dialog closes, a list clears).
+        self.revert_action.setEnabled(dirty)
+        self.save_action.setEnabled(dirty and not self.ctx.readonly)
         if dirty != self._dirty:
             self._dirty = dirty
             self.dirtyChanged.emit(dirty)

@@ -66,21 +66,24 @@ class MultilineField(Field):
 
 class ChoiceField(Field):
     """One value of a closed vocabulary. A stored value outside it is kept and shown, never
-    silently replaced by the first choice; `optional` adds a blank choice."""
+    silently replaced by the first choice; `optional` adds a blank choice; `titles` shows
+    some values by another name (a field's label for its attribute name)."""
 
     editor: QComboBox
 
     def __init__(
         self, field: str, choices: Sequence[str], label: str | None = None, *,
-        optional: bool = False, object_name: str | None = None, parent: QWidget | None = None,
+        optional: bool = False, titles: dict[str, str] | None = None,
+        object_name: str | None = None, parent: QWidget | None = None,
     ) -> None:  # fmt: skip
         self._choices = ([""] if optional else []) + list(choices)
+        self._titles = titles or {}
         super().__init__(field, label, object_name=object_name, parent=parent)
 
     def _make_editor(self) -> QWidget:
         editor = QComboBox(self)
         for choice in self._choices:
-            editor.addItem(choice or "—", choice)
+            editor.addItem(self._titles.get(choice, choice) or "—", choice)
         editor.currentIndexChanged.connect(self._user_edited)
         return editor
 

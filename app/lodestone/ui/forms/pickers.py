@@ -31,6 +31,7 @@ from lodestone.ui.forms.field_base import Field, LineField
 
 SUGGESTIONS = 20
 _ID_SUFFIX = re.compile(r"(.*?)\s*\[#([0-9]+)\]")  # "Magnet deal [#12]" names one of twins
+_LABEL_COLUMNS = {"company": "name", "deal": "title"}
 _NOUNS = {"company": ("company", "named", "Companies"), "deal": ("deal", "titled", "Deals")}
 
 
@@ -44,8 +45,9 @@ class RecordLookup:
         self.model = QStringListModel()
 
     def _matches(self, text: str, limit: int) -> list[tuple[int, str]]:
-        rows = fetch_rows(self.repo.conn, ListQuery(self.kind, search=text), 0, limit)
-        return [(row.id, row.cells[0]) for row in rows]
+        query = ListQuery(self.kind, search=text)
+        column = [c.key for c in query.spec.columns].index(_LABEL_COLUMNS[self.kind])
+        return [(row.id, row.cells[column]) for row in fetch_rows(self.repo.conn, query, 0, limit)]
 
     def suggest(self, text: str) -> list[str]:
         """Labels offered for `text`; twins carry their id so each can be picked."""
