@@ -9,11 +9,13 @@ untouched.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from lodestone.core.files import create_private
 from lodestone.core.schema import APPLICATION_ID, KNOWN_MIGRATIONS, MIGRATIONS, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -34,6 +36,66 @@ class NewerSchemaError(TrackerError):
 
 class DamagedTrackerError(TrackerError):
     pass
+
+
+class SaveFailed(TrackerError):
+    """A write could not be completed and was rolled back; what was saved before is intact.
+
+    `reason` is "full", "io", "readonly" or "busy"; the message is one sentence for the user.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+_SAVE_FAILURES = {
+    sqlite3.SQLITE_FULL: ("full", "Not saved: the disk is full. Free some space and save "
+                          "again; everything saved before is safe."),
+    sqlite3.SQLITE_IOERR: ("io", "Not saved: the disk reported a write error ({detail}). "
+                           "Everything saved before is safe; try again."),
+    sqlite3.SQLITE_CANTOPEN: ("io", "Not saved: a file next to the tracker could not be "
+                              "written ({detail}). Everything saved before is safe."),
+    sqlite3.SQLITE_READONLY: ("readonly", "Not saved: the tracker file cannot be written "
+                              "({detail})."),
+    sqlite3.SQLITE_BUSY: ("busy", "Not saved: another program is writing to the tracker; "
+                          "try again in a moment."),
+}
+
+
+def save_failure(exc: BaseException) -> SaveFailed | None:
+    """The user-facing SaveFailed for a storage error (disk full, I/O, read-only), else None."""
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    known = _SAVE_FAILURES.get(code & 0xFF)
+    if known is None:
+        return None
+    reason, message = known
+    return SaveFailed(message.format(detail=exc), reason)
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """Roll back whatever is open; a failing rollback must not hide the error that caused it."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
+@contextmanager
+def write_errors() -> Iterator[None]:
+    """Turn storage errors raised inside into SaveFailed; everything else passes through."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        failure = save_failure(exc)
+        if failure is None:
+            raise
+        raise failure from exc
 
 
 def configure(conn: sqlite3.Connection, *, readonly: bool = False) -> sqlite3.Connection:
@@ -131,8 +193,10 @@ def open_tracker(
     if readonly:
         return _connect_readonly(path)
     try:
+        if not exists:
+            create_private(path)
         conn = sqlite3.connect(path, isolation_level=None)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         raise TrackerError(f"cannot open {path}: {exc}") from None
     try:
         configure(conn)

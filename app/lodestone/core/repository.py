@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from lodestone.core import rowmap
-from lodestone.core.db import open_tracker
+from lodestone.core.db import open_tracker, rollback, save_failure, write_errors
 from lodestone.core.records import TABLES, Citation, Company, Deal, Event, Record
 from lodestone.core.validation import FieldError, validate
 
@@ -74,25 +74,34 @@ class Repository:
     def transaction(self) -> Iterator[Repository]:
         """One transaction; nested calls become savepoints of the outer one."""
         name = f"lodestone_{self._depth}"
-        self.conn.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {name}")
+        with write_errors():
+            self.conn.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {name}")
         self._depth += 1
         try:
             yield self
-        except BaseException:
+        except BaseException as exc:
             self._depth -= 1
             if self._depth == 0:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+                rollback(self.conn)
                 self._pending.clear()
             elif self.conn.in_transaction:
                 self.conn.execute(f"ROLLBACK TO {name}")
                 self.conn.execute(f"RELEASE {name}")
+            failure = save_failure(exc)
+            if failure is not None:
+                raise failure from exc
             raise
         self._depth -= 1
         if self._depth:
             self.conn.execute(f"RELEASE {name}")
             return
-        self.conn.execute("COMMIT")
+        try:
+            with write_errors():
+                self.conn.execute("COMMIT")
+        except BaseException:
+            rollback(self.conn)
+            self._pending.clear()
+            raise
         pending, self._pending = self._pending, {}
         for kind, ids in pending.items():
             for listener in list(self._listeners):
