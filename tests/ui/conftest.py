@@ -54,3 +54,18 @@ def make_ctx(tmp_path: Path, qapp) -> Iterator[ContextFactory]:
 def ctx(make_ctx: ContextFactory) -> AppContext:
     """A writable context over a new, empty tracker `t.db` in the test's temporary folder."""
     return make_ctx()
+
+
+@pytest.fixture
+def show_widget(qtbot) -> Callable:
+    """Show a top-level widget as the active window (so shortcuts and Tab work like on a
+    desktop) and close it at teardown: `form = show_widget(CompanyForm(ctx))`."""
+
+    def show(widget):
+        qtbot.addWidget(widget)
+        with qtbot.waitActive(widget):
+            widget.show()
+            widget.activateWindow()
+        return widget
+
+    return show

@@ -72,6 +72,7 @@ class RecordForm(QWidget):
         scroll = QScrollArea(self)
         scroll.setObjectName(f"{self.KIND}.scroll")
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes field to field, no stop here
         self.body = QWidget(scroll)
         self.body_layout = QVBoxLayout(self.body)
         self.form_layout = QFormLayout()

@@ -175,8 +175,9 @@ class Field(QWidget):
         self.edited.emit()
 
     def _editing_finished(self) -> None:
-        """Leaving the field: say now, not only at Save, when its text cannot be read."""
-        if self.text().strip():
+        """Leaving the field: say now, not only at Save, when its text cannot be read (not
+        when the focus leaves because the form is being hidden or closed)."""
+        if self.isVisible() and self.text().strip():
             _, error = self.parse()
             if error is not None:
                 self.set_error(error.message)
