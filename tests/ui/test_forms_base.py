@@ -176,8 +176,14 @@ def test_a_change_elsewhere_never_overwrites_typing(ctx, qtbot, form, vulcan):
     assert name_editor(form).text() == "Vulcan Elements (draft)"
     notes = form.findChild(QPlainTextEdit, "company.notes")
     assert notes.toPlainText() == ""
+    notice = form.findChild(QWidget, "company.notice")
+    assert notice.isVisible() and "changed elsewhere" in notice.text()
     form.revert()
-    assert notes.toPlainText() == "elsewhere"
+    assert notes.toPlainText() == "elsewhere" and not notice.isVisible()
+
+
+def test_saving_a_clean_form_adds_no_undo_step(ctx, form):
+    assert form.save() and ctx.undo_stack.count() == 0
 
 
 def test_undoing_a_new_record_marks_it_in_the_trash(ctx, qtbot, form):

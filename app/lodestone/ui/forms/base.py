@@ -11,16 +11,11 @@ from __future__ import annotations
 
 import copy
 import sqlite3
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -32,7 +27,8 @@ from lodestone.core.records import Record
 from lodestone.core.repository import InvalidRecord, RecordNotFound
 from lodestone.core.validation import validate
 from lodestone.ui.context import AppContext
-from lodestone.ui.forms.field_base import ERROR_STYLE, Field
+from lodestone.ui.forms.field_base import Field
+from lodestone.ui.forms.header import FormHeader
 
 KIND_TITLES = {"company": "Company", "deal": "Deal", "event": "Event", "source": "Source"}
 
@@ -62,13 +58,11 @@ class RecordForm(QWidget):
         self.setObjectName(f"{self.KIND}Form")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addLayout(self._build_header())
-        self._errors = QLabel(self)
-        self._errors.setObjectName(f"{self.KIND}.errors")
-        self._errors.setStyleSheet(ERROR_STYLE)
-        self._errors.setWordWrap(True)
-        self._errors.hide()
-        outer.addWidget(self._errors)
+        self.header = FormHeader(self, self.KIND, self.save, self.revert, ctx.readonly)
+        self.title_label = self.header.title
+        self.save_button, self.revert_button = self.header.save_button, self.header.revert_button
+        self.save_action, self.revert_action = self.header.save_action, self.header.revert_action
+        outer.addWidget(self.header)
         scroll = QScrollArea(self)
         scroll.setObjectName(f"{self.KIND}.scroll")
         scroll.setWidgetResizable(True)
@@ -80,7 +74,6 @@ class RecordForm(QWidget):
         self.body_layout.addLayout(self.form_layout)
         scroll.setWidget(self.body)
         outer.addWidget(scroll, 1)
-        self._add_actions()
         self.build()
         self.citations = None
         if self.CITATIONS:
@@ -96,49 +89,9 @@ class RecordForm(QWidget):
 
     # -- building --------------------------------------------------------------------------------
 
-    def _build_header(self) -> QHBoxLayout:
-        header = QHBoxLayout()
-        self.title_label = QLabel(self)
-        self.title_label.setObjectName(f"{self.KIND}.header")
-        font = self.title_label.font()
-        font.setBold(True)
-        self.title_label.setFont(font)
-        header.addWidget(self.title_label, 1)
-        self.save_button = self._header_button("Save", "save", self.save, header)
-        self.revert_button = self._header_button("Revert", "revert", self.revert, header)
-        return header
-
-    def _header_button(self, text: str, name: str, slot: Any, layout: QHBoxLayout) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setObjectName(f"{self.KIND}.{name}")
-        button.setAccessibleName(text)
-        button.setAutoDefault(False)
-        button.clicked.connect(lambda: slot())
-        layout.addWidget(button)
-        return button
-
-    def _add_actions(self) -> None:
-        """Ctrl+S saves and Esc reverts while the focus is anywhere in this form."""
-        for name, keys, slot in (
-            ("saveAction", QKeySequence.StandardKey.Save, self.save),
-            ("revertAction", QKeySequence(Qt.Key.Key_Escape), self.revert),
-        ):
-            action = QAction(name, self)
-            action.setObjectName(f"{self.KIND}.{name}")
-            action.setShortcut(keys)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(lambda *_, s=slot: s())
-            self.addAction(action)
-            setattr(self, name.replace("A", "_a"), action)
-        readonly = self.ctx.readonly
-        self.save_button.setVisible(not readonly)
-        self.revert_button.setVisible(not readonly)
-
     def set_embedded(self, embedded: bool) -> None:
         """Inside another window (the new-source dialog) the owner saves; hide the header."""
-        for widget in (self.title_label, self.save_button, self.revert_button):
-            widget.setVisible(not embedded and (widget is self.title_label
-                                                or not self.ctx.readonly))  # fmt: skip
+        self.header.set_embedded(embedded)
 
     def build(self) -> None:
         """Create the fields with `add_field`, top to bottom."""
@@ -188,6 +141,7 @@ class RecordForm(QWidget):
         self._record = copy.deepcopy(record)
         self.fill(record if record is not None else self.blank())
         self.show_errors([])
+        self.header.show_notice("")
         self.title_label.setText(self.heading())
         if self.citations is not None:
             self.citations.set_record(self.current_id)
@@ -219,8 +173,14 @@ class RecordForm(QWidget):
 
     def _on_changed(self, kind: str, ids: list) -> None:
         """Show a change made elsewhere (undo, another view) unless the analyst is editing."""
-        if kind == self.KIND and self.current_id in ids and not self.is_dirty():
-            self.revert()
+        if kind == self.KIND and self.current_id in ids:
+            if self.is_dirty():
+                self.header.show_notice(
+                    "This record was changed elsewhere (an undo, another view). Save keeps "
+                    "what is in the form; Revert shows the stored version."
+                )
+            else:
+                self.revert()
         self.related_changed(kind, ids)
 
     def related_changed(self, kind: str, ids: list) -> None:
@@ -237,10 +197,7 @@ class RecordForm(QWidget):
 
     def update_dirty(self) -> None:
         dirty = self.is_dirty()
-        self.save_button.setEnabled(dirty and not self.ctx.readonly)
-        # A clean form leaves Esc to its surroundings (a dialog closes, a list clears).
-        self.revert_action.setEnabled(dirty)
-        self.save_action.setEnabled(dirty and not self.ctx.readonly)
+        self.header.set_dirty(dirty)
         if dirty != self._dirty:
             self._dirty = dirty
             self.dirtyChanged.emit(dirty)
@@ -285,8 +242,7 @@ class RecordForm(QWidget):
         for field in self.fields:
             if id(field) in by_field:
                 field.set_error("\n".join(by_field[id(field)]))
-        self._errors.setText("\n".join(general))
-        self._errors.setVisible(bool(general))
+        self.header.show_errors(general)
         first = next((f for f in self.fields if id(f) in by_field), None)
         if first is not None:
             first.focus()
@@ -295,6 +251,8 @@ class RecordForm(QWidget):
         """Validate; show what is wrong and write nothing, or save as one undoable step."""
         if self.ctx.readonly:
             return False
+        if self.current_id is not None and not self.is_dirty():
+            return True  # nothing to write: no empty step on the undo stack
         record, errors = self.gather()
         unreadable = {error.field for error in errors}
         errors += [e for e in validate(record) if e.field not in unreadable]
