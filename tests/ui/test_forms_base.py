@@ -253,3 +253,22 @@ def test_tab_follows_the_form_top_to_bottom(ctx, qtbot, show_widget, form_class)
     tops = [w.mapTo(form, w.rect().topLeft()).y() for w in visited if w in editors]
     assert tops == sorted(tops)
     assert visited[-2:] == [form.save_button, form.revert_button]
+
+
+@pytest.mark.parametrize("form_class", FORMS)
+def test_every_example_record_loads_clean_and_reads_back_unchanged(ctx, show_widget, form_class):
+    """Showing a record and reading the form back must give the very same record: else
+    merely opening a record would mark it edited, or a save would quietly change it."""
+    from lodestone.core.example import load_example
+    from lodestone.core.queries import ListQuery, fetch_rows
+
+    load_example(ctx.repo)
+    form = show_widget(form_class(ctx))
+    rows = fetch_rows(ctx.repo.conn, ListQuery(form.KIND), 0, 1000)
+    assert rows
+    for row in rows:
+        record = ctx.repo.get(form.KIND, row.id)
+        form.load(record)
+        assert not form.is_dirty(), record
+        assert form.gather() == (record, [])
+        assert form.save() and ctx.undo_stack.count() == 0  # nothing to write
