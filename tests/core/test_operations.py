@@ -65,3 +65,18 @@ def test_undoing_an_edit_of_a_since_deleted_record_restores_it(repo: Repository)
     undo.apply(repo)
     assert not repo.is_deleted("company", company.id)
     assert repo.get("company", company.id).notes == ""
+
+
+def test_undoing_a_tranche_removal_brings_it_back(repo: Repository, magnet_deal: Deal):
+    edited = copy.deepcopy(magnet_deal)
+    edited.tranches.pop(1)
+    op = save_operation(repo, edited)
+    assert op.text == "Remove Tranche"
+    op.apply(repo).apply(repo)
+    assert repo.get("deal", magnet_deal.id) == magnet_deal
+
+
+def test_funder_change_is_named(repo: Repository, magnet_deal: Deal):
+    edited = copy.deepcopy(magnet_deal)
+    edited.tranches[0].funder_id = edited.tranches[1].funder_id
+    assert describe_edit(magnet_deal, edited) == "Edit Tranche Funder"

@@ -220,11 +220,6 @@ def test_add_and_remove_tranches(form, ctx, deal, companies, qtbot):
     assert ctx.undo_stack.undoText() == "Remove Tranche"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: undo re-saves the removed tranche under its "
-    "old id, and Repository._save_children's UPDATE finds no such row",
-)
 def test_undoing_a_tranche_removal_brings_it_back(form, ctx, deal, qtbot):
     form.tranches.view.selectRow(1)
     qtbot.mouseClick(form.tranches.remove_button, Qt.MouseButton.LeftButton)
@@ -239,11 +234,6 @@ def test_undoing_a_tranche_removal_brings_it_back(form, ctx, deal, qtbot):
     assert line(form) == VULCAN_LINE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: operations._FIELD_NAMES has no title for "
-    "funder_id, so the menu reads 'Edit Tranche Funder Id'",
-)
 def test_changing_a_funder_is_undone_by_name(form, ctx, deal, companies, qtbot):
     type_into_cell(qtbot, form, 2, FUNDER, "Vulcan Elements")
     click_save(qtbot, form)

@@ -22,6 +22,7 @@ _FIELD_NAMES = {
     "company_ids": "Companies",
     "parent_id": "Parent",
     "deal_id": "Related Deal",
+    "funder_id": "Funder",
 }
 _KIND_NAMES = {"company": "Company", "deal": "Deal", "event": "Event", "source": "Source"}
 

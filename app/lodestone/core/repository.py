@@ -349,9 +349,11 @@ class Repository:
                     tranche.id = self._insert("tranches", row)
                 else:
                     sets = ", ".join(f"{c} = ?" for c in row)
-                    self.conn.execute(
+                    cur = self.conn.execute(
                         f"UPDATE tranches SET {sets} WHERE id = ?", [*row.values(), tranche.id]
                     )
+                    if cur.rowcount == 0:  # undoing a removal brings the tranche back as it was
+                        self._insert("tranches", {"id": tranche.id, **row})
         elif isinstance(record, Event):
             self.conn.execute("DELETE FROM event_companies WHERE event_id = ?", (record.id,))
             for i, company_id in enumerate(record.company_ids):

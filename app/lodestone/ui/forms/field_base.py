@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from lodestone.core.fieldcheck import FieldError, field_label
-from lodestone.ui.forms import pyside_guard  # noqa: F401  (every emit on 3.11 needs it)
 
 ERROR_STYLE = "color: #b00020;"
 HINT_STYLE = "color: palette(placeholder-text);"
