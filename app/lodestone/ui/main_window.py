@@ -1,0 +1,373 @@
+"""The main window: a sidebar of views, the menus, and the status bar of one open tracker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from lodestone import __version__
+from lodestone.core.operations import delete_operation
+from lodestone.ui.actions import ActionSpec, make_action
+from lodestone.ui.context import AppContext
+from lodestone.ui.list_page import NOUNS, ListPage
+
+SK = QKeySequence.StandardKey
+# (key, sidebar title, shortcut); record kinds first, then the other views.
+VIEWS = (
+    ("companies", "Companies", "Ctrl+1"),
+    ("deals", "Deals", "Ctrl+2"),
+    ("events", "Events", "Ctrl+3"),
+    ("sources", "Sources", "Ctrl+4"),
+    ("timeline", "Timeline", "Ctrl+5"),
+    ("funding", "Funding", "Ctrl+6"),
+    ("trash", "Trash", "Ctrl+7"),
+)
+KIND_OF_VIEW = {"companies": "company", "deals": "deal", "events": "event", "sources": "source"}
+VIEW_OF_KIND = {kind: view for view, kind in KIND_OF_VIEW.items()}
+MAX_RECENT = 10
+
+
+class MainWindow(QMainWindow):
+    """One window per open tracker. Asks the app (via signals) to open another file."""
+
+    openRequested = Signal(str)  # a tracker path
+    newRequested = Signal(str)
+    exampleRequested = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("main_window")
+        self.setWindowTitle(self._title())
+        self.pages: dict[str, QWidget] = {}
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName("Views")
+        for _key, title, _shortcut in VIEWS:
+            self.sidebar.addItem(title)
+        self.sidebar.setFixedWidth(130)
+        self.sidebar.setFrameShape(QFrame.Shape.NoFrame)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("views")
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.path_label = QLabel(str(ctx.path) + ("  (read-only)" if ctx.readonly else ""))
+        self.path_label.setObjectName("status.path")
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("status.counts")
+        self.statusBar().addWidget(self.path_label, 1)
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self._build_menus()
+        self.sidebar.currentRowChanged.connect(lambda row: self.show_view(VIEWS[row][0]))
+        ctx.notifier.changed.connect(lambda *_: self.update_counts())
+        self.update_counts()
+        self._restore_settings()
+
+    def _title(self) -> str:
+        suffix = " [read-only]" if self.ctx.readonly else ""
+        return f"{self.ctx.path.name} — Lodestone{suffix}"
+
+    # -- menus ------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        add = self._add_actions
+        file_menu = bar.addMenu("&File")
+        file_menu.setObjectName("menu.file")
+        add(
+            file_menu,
+            [
+                (ActionSpec("new_tracker", "&New Tracker…", "Ctrl+Shift+N"), self.new_tracker),
+                (ActionSpec("open", "&Open…", SK.Open), self.open_tracker),
+            ],
+        )
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("menu.recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        add(
+            file_menu,
+            [
+                (ActionSpec("open_example", "Open &Example Tracker"), self.exampleRequested.emit),
+            ],
+        )
+        self.file_menu = file_menu
+        file_menu.addSeparator()
+        self.quit_action = make_action(
+            self, file_menu, ActionSpec("quit", "&Quit", "Ctrl+Q"), self.close
+        )
+        edit = bar.addMenu("&Edit")
+        edit.setObjectName("menu.edit")
+        self.undo_action = self.ctx.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setObjectName("action.undo")
+        self.undo_action.setShortcut(QKeySequence(SK.Undo))
+        self.redo_action = self.ctx.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setObjectName("action.redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(SK.Redo)])
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        writable = [
+            (ActionSpec("new_record", "&New Record", SK.New), lambda: self.new_record(None)),
+            (
+                ActionSpec("new_company", "New &Company", "Ctrl+Alt+C"),
+                lambda: self.new_record("company"),
+            ),
+            (ActionSpec("new_deal", "New &Deal", "Ctrl+Alt+D"), lambda: self.new_record("deal")),
+            (ActionSpec("new_event", "New &Event", "Ctrl+Alt+E"), lambda: self.new_record("event")),
+            (
+                ActionSpec("delete", "&Delete", SK.Delete, "Move the selected record to the Trash"),
+                self.delete_selected,
+            ),
+        ]
+        for action in add(edit, writable):
+            action.setEnabled(not self.ctx.readonly)
+        edit.addSeparator()
+        add(
+            edit,
+            [
+                (ActionSpec("find", "&Find…", SK.Find), self.focus_search),
+                (ActionSpec("history", "Record &History…", "Ctrl+H"), self.show_history),
+            ],
+        )
+        view = bar.addMenu("&View")
+        view.setObjectName("menu.view")
+        add(
+            view,
+            [
+                (ActionSpec(f"view_{key}", title, shortcut), self._view_slot(key))
+                for key, title, shortcut in VIEWS
+            ],
+        )
+        self.view_menu = view
+        help_menu = bar.addMenu("&Help")
+        help_menu.setObjectName("menu.help")
+        add(
+            help_menu,
+            [
+                (ActionSpec("shortcuts", "&Keyboard Shortcuts", "Ctrl+/"), self.show_shortcuts),
+                (ActionSpec("about", "&About Lodestone"), self.show_about),
+            ],
+        )
+
+    def _add_actions(self, menu, specs):
+        return [make_action(self, menu, spec, slot) for spec, slot in specs]
+
+    def _view_slot(self, key: str) -> Callable[[], None]:
+        return lambda: self.show_view(key)
+
+    # -- views ------------------------------------------------------------------------------
+
+    def page(self, key: str) -> QWidget:
+        """The page of a view, built the first time it is shown (start-up stays light)."""
+        if key not in self.pages:
+            self.pages[key] = self._build_page(key)
+            self.stack.addWidget(self.pages[key])
+        return self.pages[key]
+
+    def _build_page(self, key: str) -> QWidget:
+        if key in KIND_OF_VIEW:
+            page = ListPage(self.ctx, KIND_OF_VIEW[key])
+            page.openRecord.connect(self.open_record)
+            page.restore_state()
+            return page
+        if key == "trash":
+            from lodestone.ui.trash_page import TrashPage
+
+            return TrashPage(self.ctx)
+        from lodestone.ui.placeholders import build_optional_view
+
+        return build_optional_view(self, key)
+
+    def current_view(self) -> str:
+        return VIEWS[max(self.sidebar.currentRow(), 0)][0]
+
+    def current_list(self) -> ListPage | None:
+        page = self.pages.get(self.current_view())
+        return page if isinstance(page, ListPage) else None
+
+    def show_view(self, key: str) -> None:
+        leaving = self.current_list()
+        target = self.page(key)
+        if leaving is not None and leaving is not target and not self._may_leave(leaving):
+            return
+        self.stack.setCurrentWidget(target)
+        row = [v[0] for v in VIEWS].index(key)
+        if self.sidebar.currentRow() != row:
+            self.sidebar.blockSignals(True)
+            self.sidebar.setCurrentRow(row)
+            self.sidebar.blockSignals(False)
+
+    def _may_leave(self, page: ListPage) -> bool:
+        from lodestone.ui.forms.base import confirm_leave
+
+        return confirm_leave(page.form, self)
+
+    def open_record(self, kind: str, record_id: int) -> None:
+        self.show_view(VIEW_OF_KIND[kind])
+        page = self.page(VIEW_OF_KIND[kind])
+        assert isinstance(page, ListPage)
+        page.select_id(record_id)
+
+    def filter_deals(self, deal_ids: list[int]) -> None:
+        """Show only these deals in the Deals list (from a click on the funding chart)."""
+        self.show_view("deals")
+        page = self.page("deals")
+        assert isinstance(page, ListPage)
+        page.show_only(deal_ids)
+
+    # -- edit actions -----------------------------------------------------------------------
+
+    def new_record(self, kind: str | None) -> None:
+        if kind is None:
+            page = self.current_list()
+            kind = page.kind if page is not None else "deal"
+        self.show_view(VIEW_OF_KIND[kind])
+        page = self.page(VIEW_OF_KIND[kind])
+        assert isinstance(page, ListPage)
+        page.new_record()
+
+    def delete_selected(self) -> None:
+        page = self.current_list()
+        record_id = page.selected_id() if page is not None else None
+        if page is None or record_id is None:
+            self.statusBar().showMessage("Select a record to delete first.", 4000)
+            return
+        operation = delete_operation(self.ctx.repo, page.kind, record_id)
+        if page.form.current_id == record_id:
+            page.form.load(None)
+        self.ctx.run(operation)
+        self.statusBar().showMessage("Moved to the Trash (Ctrl+Z brings it back).", 6000)
+
+    def focus_search(self) -> None:
+        page = self.current_list()
+        if page is None:
+            self.show_view("deals")
+            page = self.current_list()
+        assert page is not None
+        page.focus_search()
+
+    def show_history(self) -> None:
+        page = self.current_list()
+        record_id = page.selected_id() if page is not None else None
+        if page is None or record_id is None:
+            self.statusBar().showMessage("Select a record to see its history.", 4000)
+            return
+        from lodestone.ui.history_dialog import HistoryDialog
+
+        HistoryDialog(self.ctx.repo, page.kind, record_id, self).exec()
+
+    def update_counts(self) -> None:
+        counts = self.ctx.repo.counts()
+        self.counts_label.setText(
+            "  ·  ".join(
+                f"{counts[kind]:,} {NOUNS[kind]}" for kind in ("company", "deal", "event", "source")
+            )
+        )
+
+    # -- files ------------------------------------------------------------------------------
+
+    def new_tracker(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "New Tracker",
+            str(self.ctx.paths.data_dir),
+            "Lodestone trackers (*.db);;All files (*)",
+        )
+        if path:
+            self.newRequested.emit(path)
+
+    def open_tracker(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open Tracker",
+            str(self.ctx.path.parent),
+            "Lodestone trackers (*.db);;All files (*)",
+        )
+        if path:
+            self.openRequested.emit(path)
+
+    def recent_files(self) -> list[str]:
+        value = self.ctx.settings.value("recent_files", [])
+        files = [value] if isinstance(value, str) else list(value or [])
+        return [f for f in files if f]
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = [f for f in self.recent_files() if Path(f).exists()]
+        for i, path in enumerate(files):
+            action = self.recent_menu.addAction(f"&{i + 1} {path}")
+            action.setObjectName(f"action.recent_{i}")
+            action.triggered.connect(lambda _c=False, p=path: self.openRequested.emit(p))
+        if not files:
+            self.recent_menu.addAction("No recent trackers").setEnabled(False)
+
+    def remember_file(self) -> None:
+        path = str(self.ctx.path)
+        files = [path] + [f for f in self.recent_files() if f != path]
+        self.ctx.settings.setValue("recent_files", files[:MAX_RECENT])
+        self.ctx.settings.setValue("last_file", path)
+
+    # -- help -------------------------------------------------------------------------------
+
+    def show_shortcuts(self) -> None:
+        from lodestone.ui.about import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
+
+    def show_about(self) -> None:
+        from lodestone.ui.about import about_text
+
+        QMessageBox.about(self, "About Lodestone", about_text(self.ctx.path, __version__))
+
+    # -- settings and closing ---------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        settings = self.ctx.settings
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        view = settings.value("window/view", "deals")
+        self.show_view(view if view in [v[0] for v in VIEWS] else "deals")
+
+    def save_settings(self) -> None:
+        settings = self.ctx.settings
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/view", self.current_view())
+        for page in self.pages.values():
+            if isinstance(page, ListPage):
+                page.save_state()
+        self.remember_file()
+        settings.sync()
+
+    def may_close(self) -> bool:
+        """Whether unsaved typing has been saved or knowingly discarded."""
+        page = self.current_list()
+        return page is None or self._may_leave(page)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if not self.may_close():
+            event.ignore()
+            return
+        self.save_settings()
+        event.accept()

@@ -1,0 +1,29 @@
+"""The chart views (funding, timeline), built on first show so pyqtgraph loads only then."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from lodestone.ui.main_window import MainWindow
+
+
+def build_optional_view(window: MainWindow, key: str) -> QWidget:
+    if key == "funding":
+        from lodestone.ui.funding_view import FundingView
+
+        funding = FundingView(window.ctx)
+        funding.setObjectName("page.funding")
+        funding.openRecord.connect(window.open_record)
+        funding.filterDeals.connect(window.filter_deals)
+        return funding
+    if key == "timeline":
+        from lodestone.ui.timeline_view import TimelineView
+
+        timeline = TimelineView(window.ctx)
+        timeline.setObjectName("page.timeline")
+        timeline.openRecord.connect(window.open_record)
+        return timeline
+    raise KeyError(f"no view named {key!r}")

@@ -1,0 +1,79 @@
+"""`lodestone render`: the main window showing one view, drawn to a PNG without a screen.
+
+Used to look at what we build, for the README's screenshots, and in tests.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+RENDERABLE = ("companies", "deals", "events", "sources", "timeline", "funding", "trash")
+KIND_NAMES = {"company", "deal", "event", "source"}
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'1280x800' -> (1280, 800); a ValueError with a sentence otherwise."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise ValueError(f"size '{text}' is not WIDTHxHEIGHT, e.g. 1280x800") from None
+    if not (200 <= width <= 8000 and 200 <= height <= 8000):
+        raise ValueError(f"size '{text}' is out of range (200 to 8000 pixels each way)")
+    return width, height
+
+
+def parse_select(text: str) -> tuple[str, int]:
+    """'deal:3' -> ('deal', 3)."""
+    kind, _, number = text.partition(":")
+    if kind not in KIND_NAMES or not number.isdigit():
+        raise ValueError(
+            f"--select '{text}' is not KIND:ID with KIND one of "
+            f"{', '.join(sorted(KIND_NAMES))}, e.g. deal:1"
+        )
+    return kind, int(number)
+
+
+def render_view(
+    db: Path,
+    view: str,
+    out: Path,
+    *,
+    size: tuple[int, int] = (1280, 800),
+    select: tuple[str, int] | None = None,
+    home: Path | None = None,
+) -> Path:
+    """Open the tracker read-only, show `view` (and the selected record) and save a PNG."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from lodestone.core.paths import AppPaths
+    from lodestone.ui.app import make_application, open_context
+    from lodestone.ui.main_window import MainWindow
+
+    app = make_application()
+    paths = AppPaths(home) if home else AppPaths.default()
+    ctx = open_context(db, paths, readonly=True)
+    try:
+        window = MainWindow(ctx)
+        window.resize(*size)
+        window.show_view(view)
+        if select is not None:
+            window.open_record(*select)
+        window.show()
+        for _ in range(5):
+            QApplication.processEvents()
+        page = window.stack.currentWidget()
+        if hasattr(page, "prepare_render"):
+            page.prepare_render()
+            QApplication.processEvents()
+        image = window.grab()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if not image.save(str(out), "PNG"):
+            raise OSError(f"cannot write {out}")
+        window.hide()  # not close(): a render must not overwrite the user's window settings
+        window.deleteLater()
+        app.processEvents()
+    finally:
+        ctx.close()
+    return out

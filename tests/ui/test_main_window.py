@@ -1,0 +1,174 @@
+"""End-to-end: the whole window on the example tracker, driven as a user would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lodestone.core.example import load_example
+from lodestone.core.paths import AppPaths
+from lodestone.core.repository import Repository
+from lodestone.ui.context import AppContext
+from lodestone.ui.list_page import ListPage
+from lodestone.ui.main_window import VIEWS, MainWindow
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QMessageBox
+
+
+@pytest.fixture
+def example_ctx(tmp_path: Path, qapp):
+    path = tmp_path / "example.db"
+    repo = Repository.open(path)
+    load_example(repo)
+    ctx = AppContext.create(repo, AppPaths(tmp_path / "home"), path)
+    yield ctx
+    ctx.undo_stack.clear()
+    ctx.close()
+
+
+@pytest.fixture
+def window(example_ctx: AppContext, qtbot):
+    win = MainWindow(example_ctx)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.ctx.undo_stack.clear()
+
+
+def deals_page(window: MainWindow) -> ListPage:
+    window.show_view("deals")
+    page = window.page("deals")
+    assert isinstance(page, ListPage)
+    return page
+
+
+def test_opens_on_deals_with_counts_in_status_bar(window: MainWindow):
+    assert window.current_view() == "deals"
+    assert "3 deals" in window.counts_label.text()
+    assert "13 companies" in window.counts_label.text()
+    assert window.path_label.text().endswith("example.db")
+
+
+def test_view_shortcuts_switch_pages(window: MainWindow, qtbot):
+    for key, _title, shortcut in VIEWS:
+        if key in ("timeline", "funding"):
+            continue
+        action = window.findChild(type(window.undo_action), f"action.view_{key}")
+        assert action.shortcut().toString() == shortcut
+        action.trigger()
+        assert window.current_view() == key
+        assert (
+            window.stack.currentWidget().objectName()
+            == f"page.{key.rstrip('s')}".replace("page.companie", "page.company")
+            or key == "trash"
+        )
+
+
+def test_find_vulcan_selects_the_magnet_deal(window: MainWindow, qtbot):
+    page = deals_page(window)
+    window.findChild(type(window.undo_action), "action.find").trigger()
+    search = page.findChild(QLineEdit, "filter.search")
+    assert search.hasFocus() or window.focusWidget() is search
+    qtbot.keyClicks(search, "vulcan")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    assert "$1.4B" in page.model.index(0, 3).data()
+    page.table.setFocus()
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: page.form.current_id == page.model.id_at(0))
+
+
+def test_keyboard_moves_through_records(window: MainWindow, qtbot):
+    page = deals_page(window)
+    page.table.setFocus()
+    page.table.selectRow(0)
+    first = page.form.current_id
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    assert page.form.current_id not in (None, first)
+
+
+def test_delete_then_restore_from_trash(window: MainWindow, qtbot):
+    window.show_view("events")
+    page = window.page("events")
+    total = page.model.rowCount()
+    page.table.selectRow(0)
+    event_id = page.selected_id()
+    window.findChild(type(window.undo_action), "action.delete").trigger()
+    qtbot.waitUntil(lambda: page.model.rowCount() == total - 1)
+    assert window.undo_action.text().startswith("&Undo Delete Event")
+    window.show_view("trash")
+    trash = window.page("trash")
+    trash.tabs.setCurrentIndex(1)  # Events
+    table = trash.tables["event"]
+    qtbot.waitUntil(lambda: trash.models["event"].rowCount() == 1)
+    table.selectRow(0)
+    qtbot.mouseClick(trash.restore_button, Qt.MouseButton.LeftButton)
+    assert not window.ctx.repo.is_deleted("event", event_id)
+    qtbot.waitUntil(lambda: page.model.rowCount() == total)
+    assert trash.models["event"].rowCount() == 0
+
+
+def test_undo_redo_of_delete_from_the_menu(window: MainWindow, qtbot):
+    window.show_view("companies")
+    page = window.page("companies")
+    total = page.model.rowCount()
+    page.table.selectRow(0)
+    window.delete_selected()
+    assert page.model.rowCount() == total - 1
+    window.undo_action.trigger()
+    assert page.model.rowCount() == total
+    window.redo_action.trigger()
+    assert page.model.rowCount() == total - 1
+
+
+def test_unsaved_changes_prompt_on_close(window: MainWindow, qtbot, monkeypatch):
+    page = deals_page(window)
+    page.table.selectRow(0)
+    title = page.form.findChild(QLineEdit, "deal.title")
+    title.setFocus()
+    qtbot.keyClicks(title, " (edited)")
+    assert page.form.is_dirty()
+    answers = []
+
+    def answer(choice):
+        def ask(*_args, **_kwargs):
+            answers.append(choice)
+            return choice
+
+        return ask
+
+    monkeypatch.setattr(QMessageBox, "warning", answer(QMessageBox.StandardButton.Cancel))
+    assert not window.may_close()
+    assert title.text().endswith(" (edited)")
+    monkeypatch.setattr(QMessageBox, "warning", answer(QMessageBox.StandardButton.Discard))
+    assert window.may_close()
+    assert not title.text().endswith(" (edited)")
+    assert len(answers) == 2
+
+
+def test_shortcuts_dialog_lists_every_menu_shortcut(window: MainWindow):
+    from lodestone.ui.about import ShortcutsDialog
+
+    dialog = ShortcutsDialog(window)
+    listed = {dialog.tree.topLevelItem(i).text(1) for i in range(dialog.tree.topLevelItemCount())}
+    assert {"Undo", "Redo", "Find…", "Delete", "Quit", "Deals"} <= listed
+    dialog.close()
+
+
+def test_settings_remember_view_and_recent_file(example_ctx: AppContext, qtbot):
+    first = MainWindow(example_ctx)
+    qtbot.addWidget(first)
+    first.show_view("events")
+    first.save_settings()
+    second = MainWindow(example_ctx)
+    qtbot.addWidget(second)
+    assert second.current_view() == "events"
+    assert second.recent_files()[0] == str(example_ctx.path)
+
+
+def test_every_action_has_a_stable_object_name(window: MainWindow):
+    for menu_action in window.menuBar().actions():
+        for action in menu_action.menu().actions():
+            if action.isSeparator() or action.menu() is not None:
+                continue
+            assert action.objectName().startswith("action."), action.text()
