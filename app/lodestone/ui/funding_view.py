@@ -1,0 +1,286 @@
+"""The Funding view: where the money for the deals comes from, and whether it adds up.
+
+Controls on top (group by, stack by, currency), the stacked bar chart on the left and the
+reconciliation list on the right. The figures all come from `lodestone.core.funding.breakdown`
+(the same function `lodestone stats` prints), narrowed by the Deals list's filters.
+
+pyqtgraph is imported when this view is first built, never when the main window starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lodestone.core.exchange_rates import list_rates
+from lodestone.core.funding import Breakdown, FundingQuery, breakdown, currencies_present
+from lodestone.core.funding import segment_deal_ids as deal_ids_of
+from lodestone.core.funding_stats import write_csv
+from lodestone.core.queries import ListQuery
+from lodestone.ui.context import AppContext
+from lodestone.ui.funding_models import ReconciliationModel
+
+GROUPS = (("year", "Year"), ("quarter", "Quarter"), ("company", "Recipient company"),
+          ("deal", "Deal"))  # fmt: skip
+STACKS = (("instrument", "Instrument"), ("funder-type", "Funder type"), ("funder", "Funder"))
+TOP_BARS = 40  # company and deal bars: the largest ones; the CSV and `stats` have them all
+TOP_STACKS = 12  # the largest funders get a colour each; the others share one segment
+GAP_LIMIT = 500
+REFRESH_KINDS = {"deal", "company", "exchange_rate"}
+
+
+def _combo(name: str, label: str, items: tuple[tuple[str, str], ...]) -> QComboBox:
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.setAccessibleName(label)
+    for key, text in items:
+        combo.addItem(text, key)
+    return combo
+
+
+class FundingView(QWidget):
+    filterDeals = Signal(list)  # noqa: N815 - deal ids of a clicked segment
+    openRecord = Signal(str, int)  # noqa: N815
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from lodestone.ui.funding_chart import FundingChart  # loads pyqtgraph
+
+        self.ctx = ctx
+        self.filters = ListQuery("deal")
+        self.data: Breakdown | None = None
+        self.group_by = _combo("funding.groupBy", "Group by", GROUPS)
+        self.stack_by = _combo("funding.stackBy", "Stack by", STACKS)
+        self.currency = _combo("funding.currency", "Currency", ())
+        self.rates_button = QPushButton("Exchange Rates…")
+        self.rates_button.setObjectName("funding.exchangeRates")
+        self.export_button = self._export_button()
+        self.status = QLabel()
+        self.status.setObjectName("funding.status")
+        self.status.setWordWrap(True)
+        self.chart = FundingChart()
+        self.model = ReconciliationModel(self)
+        self.table = self._table()
+        self._lay_out()
+        self._restore_settings()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.refresh)
+        for combo in (self.group_by, self.stack_by, self.currency):
+            combo.currentIndexChanged.connect(self._controls_changed)
+        self.rates_button.clicked.connect(self.edit_rates)
+        self.chart.segmentClicked.connect(self._segment_clicked)
+        self.table.activated.connect(self._gap_activated)
+        ctx.notifier.changed.connect(self._records_changed)
+        self.refresh()
+
+    def _export_button(self) -> QToolButton:
+        button = QToolButton()
+        button.setText("Export")
+        button.setObjectName("funding.export")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        for text, suffix, export in (("Chart as PNG…", "png", self.export_png),
+                                     ("Chart as SVG…", "svg", self.export_svg),
+                                     ("Numbers as CSV…", "csv", self.export_csv)):  # fmt: skip
+            action = menu.addAction(text)
+            action.setObjectName(f"funding.export.{suffix}")
+            action.triggered.connect(lambda _=False, s=suffix, f=export: self._ask_path(s, f))
+        button.setMenu(menu)
+        return button
+
+    def _table(self) -> QTableView:
+        table = QTableView()
+        table.setObjectName("funding.reconciliation")
+        table.setAccessibleName("Reconciliation")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        table.verticalHeader().hide()
+        table.setWordWrap(False)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.setMinimumWidth(360)
+        table.setToolTip("Deals whose tranches do not add up to the headline; "
+                         "double-click one to open it")  # fmt: skip
+        return table
+
+    def _lay_out(self) -> None:
+        controls = QHBoxLayout()
+        for label, widget in (("Group by", self.group_by), ("Stack by", self.stack_by),
+                              ("Currency", self.currency)):  # fmt: skip
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            controls.addWidget(caption)
+            controls.addWidget(widget)
+        controls.addStretch(1)
+        controls.addWidget(self.rates_button)
+        controls.addWidget(self.export_button)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(QLabel("Reconciliation"))
+        side_layout.addWidget(self.table)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.chart)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.status)
+        layout.addWidget(self.splitter, 1)
+
+    # -- state ------------------------------------------------------------------------------
+
+    def query(self) -> FundingQuery:
+        """What the controls and the lists' filters ask for."""
+        by = self.group_by.currentData()
+        mode, _, code = (self.currency.currentData() or "currency:").partition(":")
+        code = code or None
+        return FundingQuery(
+            by=by,
+            stack=self.stack_by.currentData(),
+            currency=code if mode == "currency" else None,
+            reporting=code if mode == "reporting" else None,
+            filters=self.filters,
+            top=TOP_BARS if by in ("company", "deal") else None,
+            top_stacks=TOP_STACKS,
+            gap_limit=GAP_LIMIT,
+        )
+
+    def set_filters(self, query: ListQuery) -> None:
+        """Follow the Deals list: the chart shows only the deals the list shows."""
+        if query.kind != "deal":
+            raise ValueError("the funding chart follows the Deals list's filters")
+        self.filters = replace(query, sort="", descending=False, deleted=False)
+        self._timer.start()
+
+    def _restore_settings(self) -> None:
+        settings = self.ctx.settings
+        for combo, key in ((self.group_by, "funding/groupBy"), (self.stack_by, "funding/stackBy")):
+            index = combo.findData(settings.value(key, combo.currentData()))
+            combo.setCurrentIndex(max(index, 0))
+
+    def _controls_changed(self) -> None:
+        self.ctx.settings.setValue("funding/groupBy", self.group_by.currentData())
+        self.ctx.settings.setValue("funding/stackBy", self.stack_by.currentData())
+        self._timer.start()
+
+    def _records_changed(self, kind: str, _ids: list) -> None:
+        if kind in REFRESH_KINDS:
+            self._timer.start()
+
+    def _fill_currencies(self) -> None:
+        """Currencies present, then "converted to" each of them and each rates' base."""
+        conn = self.ctx.repo.conn
+        present = currencies_present(conn)
+        bases = dict.fromkeys([*present, *(r.base for r in list_rates(conn))])
+        options = [(f"currency:{c}", c) for c in present]  # item data: "mode:CODE"
+        options += [(f"reporting:{c}", f"All in {c} (converted)") for c in bases]
+        if [self.currency.itemData(i) for i in range(self.currency.count())] == [
+                o[0] for o in options]:  # fmt: skip
+            return
+        current = self.currency.currentData()
+        self.currency.blockSignals(True)
+        self.currency.clear()
+        for data, text in options:
+            self.currency.addItem(text, data)
+        self.currency.setCurrentIndex(max(self.currency.findData(current), 0))
+        self.currency.blockSignals(False)
+
+    def refresh(self) -> None:
+        self._timer.stop()
+        self._fill_currencies()
+        self.data = breakdown(self.ctx.repo.conn, self.query())
+        self.chart.show_breakdown(self.data)
+        self.model.set_breakdown(self.data)
+        self.status.setText(self._describe(self.data))
+
+    @staticmethod
+    def _describe(data: Breakdown) -> str:
+        if data.currency is None:
+            return "No deal has an amount yet: add deals with amounts to see who funds them."
+        notes = []
+        if not data.bars:
+            notes.append(f"No deal in {data.currency} matches the current filters.")
+        if len(data.bars) < data.bar_count:
+            notes.append(f"Showing the {len(data.bars)} largest of {data.bar_count:,} bars; "
+                         "the CSV export has them all.")  # fmt: skip
+        if data.gap_count:
+            notes.append(f"{data.gap_count:,} deal(s) do not add up to their headline.")
+        if data.unconvertible_count:
+            notes.append(f"{data.unconvertible_count:,} deal(s) not converted for want of an "
+                         "exchange rate (listed on the right).")  # fmt: skip
+        return " ".join(notes) or f"All amounts in {data.currency}."
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _segment_clicked(self, bar_key: object, segment_key: object) -> None:
+        if self.data is not None:
+            ids = deal_ids_of(self.ctx.repo.conn, self.data, bar_key, segment_key)
+            self.filterDeals.emit(ids)
+
+    def _gap_activated(self, index: QModelIndex) -> None:
+        deal_id = self.model.deal_id(index)
+        if deal_id is not None:
+            self.openRecord.emit("deal", deal_id)
+
+    def edit_rates(self) -> None:
+        from lodestone.ui.exchange_rates_dialog import ExchangeRatesDialog
+
+        code = (self.currency.currentData() or ":USD").partition(":")[2]
+        dialog = ExchangeRatesDialog(self.ctx, code, self)
+        dialog.exec()
+        self.refresh()
+
+    def _ask_path(self, suffix: str, export) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export", f"funding.{suffix}", f"{suffix.upper()} (*.{suffix})")
+        if path:
+            export(Path(path))
+
+    def export_png(self, path: Path) -> Path:
+        return self.chart.export_png(Path(path))
+
+    def export_svg(self, path: Path) -> Path:
+        return self.chart.export_svg(Path(path))
+
+    def export_csv(self, path: Path) -> Path:
+        """All the numbers, including bars the chart leaves out for room."""
+        data = breakdown(self.ctx.repo.conn, replace(self.query(), top=None, top_stacks=None))
+        return write_csv(data, Path(path))
+
+    def prepare_render(self) -> None:
+        """Make sure the chart shows the current data before a screenshot is taken."""
+        self.refresh()
+
+    def render_to(self, path: Path, size: tuple[int, int] = (1280, 800)) -> Path:
+        """Save the whole view as PNG (or, for a .svg path, the chart as SVG)."""
+        path = Path(path)
+        self.resize(*size)
+        self.ensurePolished()
+        self.layout().activate()
+        self.prepare_render()
+        if path.suffix.lower() == ".svg":
+            return self.export_svg(path)
+        if not self.grab().save(str(path), "PNG"):
+            raise OSError(f"cannot write {path}")
+        return path

@@ -1,0 +1,168 @@
+"""The Funding view as an analyst uses it: switch, hover, click, reconcile, export."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lodestone.core.exchange_rates import add_rate
+from lodestone.core.funding_stats import stats
+from lodestone.core.fuzzydate import parse_fuzzy_date
+from lodestone.core.money import parse_money, to_decimal_string
+from lodestone.core.queries import ListQuery
+from lodestone.core.records import Company, Deal, Party, Tranche
+from lodestone.ui.funding_chart import FIXED_COLOURS, UNALLOCATED_COLOUR
+from lodestone.ui.funding_view import FundingView
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
+
+
+@pytest.fixture
+def deal(ctx) -> Deal:
+    """The example's $1.4B magnet deal, entered through the repository."""
+    repo = ctx.repo
+    vulcan = repo.save(Company("Vulcan Elements"))
+    osc = repo.save(Company("Office of Strategic Capital", kind="government agency"))
+    commerce = repo.save(Company("U.S. Department of Commerce", kind="government agency"))
+    private = repo.save(Company("Private investors", kind="investor"))
+    return repo.save(Deal(
+        "Vulcan Elements magnet supply chain",
+        announced=parse_fuzzy_date("2025-11"),
+        amount=parse_money("$1.4 billion"),
+        parties=[Party(vulcan.id)],
+        tranches=[Tranche("loan", parse_money("$620 million"), osc.id),
+                  Tranche("other", parse_money("$50 million"), commerce.id),
+                  Tranche("equity", parse_money("$550 million"), private.id)],
+    ))  # fmt: skip
+
+
+@pytest.fixture
+def view(ctx, qtbot, deal) -> FundingView:
+    widget = FundingView(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def choose(qtbot, view: FundingView, combo, data) -> None:
+    combo.setCurrentIndex(combo.findData(data))
+    qtbot.waitUntil(lambda: view.data is not None and view.query() == view.data.query)
+
+
+def segments(view: FundingView) -> dict[str, str]:
+    return {s.label: to_decimal_string(s.amount) for b in view.data.bars for s in b.segments}
+
+
+def loan_point(view: FundingView):
+    [placed] = [p for p in view.chart.placed if p.segment.key == "loan"]
+    return view.chart.widget_point(placed)
+
+
+def test_switching_group_stack_and_currency(qtbot, view, ctx) -> None:
+    assert segments(view)["Unallocated"] == "180000000.00"
+    choose(qtbot, view, view.stack_by, "funder-type")
+    assert segments(view) == {"Government": "670000000.00", "Private": "550000000.00",
+                              "Unallocated": "180000000.00"}  # fmt: skip
+    choose(qtbot, view, view.group_by, "company")
+    assert [b.label for b in view.data.bars] == ["Vulcan Elements"]
+    ctx.repo.save(Deal("Euro grant", amount=parse_money("€5M"),
+                       tranches=[Tranche("grant", parse_money("€5M"))]))  # fmt: skip
+    qtbot.waitUntil(lambda: view.currency.findData("currency:EUR") >= 0)
+    choose(qtbot, view, view.currency, "currency:EUR")
+    assert segments(view) == {"Other": "5000000.00"}  # no funder: funder type "other"
+    assert view.data.currency == "EUR"
+
+
+def test_clicking_a_segment_asks_for_its_deals(qtbot, view, deal) -> None:
+    with qtbot.waitSignal(view.filterDeals) as clicked:
+        qtbot.mouseClick(view.chart.canvas.viewport(), Qt.MouseButton.LeftButton,
+                         pos=loan_point(view))  # fmt: skip
+    assert clicked.args == [[deal.id]]
+
+
+def test_hover_shows_the_exact_amount(qtbot, view) -> None:
+    qtbot.mouseMove(view.chart.canvas.viewport(), loan_point(view))
+    qtbot.waitUntil(lambda: "$620,000,000.00" in view.chart.canvas.toolTip())
+    assert view.chart.canvas.toolTip().startswith("2025 — Loan")
+
+
+def test_the_loan_segment_is_drawn_in_its_colour(qtbot, view) -> None:
+    assert view.chart.pixel(loan_point(view)) == QColor(FIXED_COLOURS["loan"])
+    [gap] = [p for p in view.chart.placed if p.segment.key == "unallocated"]
+    assert view.chart.pixel(view.chart.widget_point(gap)) == QColor(UNALLOCATED_COLOUR)
+    above = view.chart.widget_point(gap, fraction=1.04)
+    assert view.chart.pixel(above) == QColor("white")
+
+
+def test_the_reconciliation_opens_the_deal(qtbot, view, deal, qtmodeltester) -> None:
+    qtmodeltester.check(view.model)
+    assert view.model.rowCount() == 1
+    assert view.model.index(0, 3).data() == "$180M unallocated"
+    rect = view.table.visualRect(view.model.index(0, 0))
+    with qtbot.waitSignal(view.openRecord) as opened:
+        qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened.args == ["deal", deal.id]
+
+
+def test_stats_print_the_charts_figures(qtbot, view, ctx) -> None:
+    for by in ("year", "quarter", "company"):
+        choose(qtbot, view, view.group_by, by)
+        chart = [(b.label, to_decimal_string(b.total)) for b in view.data.bars]
+        printed = [(r["group"], r["total"]) for r in stats(ctx.repo.conn, by, "USD")["totals"]]
+        assert printed == chart
+
+
+def test_filters_narrow_the_chart(qtbot, view, deal) -> None:
+    view.set_filters(ListQuery("deal", filters=(("company", ("Nobody",)),)))
+    qtbot.waitUntil(lambda: view.data.bars == ())
+    assert "No deal in USD matches" in view.status.text()
+    view.set_filters(ListQuery("deal", ids=(deal.id,)))
+    qtbot.waitUntil(lambda: len(view.data.bars) == 1)
+    with pytest.raises(ValueError):
+        view.set_filters(ListQuery("event"))
+
+
+def test_converted_chart_lists_what_it_cannot_convert(qtbot, view, ctx) -> None:
+    euro = ctx.repo.save(Deal("Euro deal", announced=parse_fuzzy_date("2025-03"),
+                              amount=parse_money("€10M")))  # fmt: skip
+    add_rate(ctx.repo, "EUR", "USD", "2025-06-01", "1.1")
+    qtbot.waitUntil(lambda: view.currency.findData("reporting:USD") >= 0)
+    choose(qtbot, view, view.currency, "reporting:USD")
+    assert view.data.unconvertible[0].deal_id == euro.id
+    assert view.model.index(1, 3).data() == "not converted"
+    assert "1 deal(s) not converted" in view.status.text()
+    add_rate(ctx.repo, "EUR", "USD", "2025-01-01", "1.1")
+    qtbot.waitUntil(lambda: view.data.unconvertible == ())
+    assert segments(view)["Unallocated"] == "191000000.00"  # $180M + EUR 10M at 1.1
+
+
+def test_exports_and_render(qtbot, view, tmp_path: Path) -> None:
+    png = view.export_png(tmp_path / "chart.png")
+    assert QImage(str(png)).width() > 0
+    svg = view.export_svg(tmp_path / "chart.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<?xml") and "<svg" in svg
+    csv_text = view.export_csv(tmp_path / "chart.csv").read_text(encoding="utf-8")
+    assert "Loan,USD,620000000.00,1" in csv_text
+    shot = view.render_to(tmp_path / "view.png", size=(1000, 650))
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (1000, 650)
+    point = view.chart.mapTo(view, loan_point(view))
+    assert image.pixelColor(point) == QColor(FIXED_COLOURS["loan"])
+
+
+def test_an_empty_tracker_says_so(qtbot, make_ctx) -> None:
+    empty = FundingView(make_ctx(name="empty.db"))
+    qtbot.addWidget(empty)
+    assert empty.data.bars == () and empty.currency.count() == 0
+    assert empty.status.text().startswith("No deal has an amount yet")
+
+
+def test_pyqtgraph_loads_only_with_the_view() -> None:
+    code = ("import sys, lodestone.ui.funding_view; "
+            "sys.exit('pyqtgraph' in sys.modules)")  # fmt: skip
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
