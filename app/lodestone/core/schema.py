@@ -200,6 +200,25 @@ def _initial(db: Database) -> None:
     run_script(db.conn, SCHEMA_1)
 
 
+# Named filters of a list ("Chinese export controls since 2024"), stored with the tracker so a
+# view travels with the analyst's file. Names are unique per kind, whatever their case.
+SCHEMA_2 = f"""
+CREATE TABLE saved_views (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN {sql_in(RECORD_KINDS)}),
+    name TEXT NOT NULL,
+    query_json TEXT NOT NULL CHECK (json_valid(query_json)),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    UNIQUE (kind, name COLLATE NOCASE)
+);
+"""
+
+
+@MIGRATIONS(name="0002_saved_views")
+def _saved_views(db: Database) -> None:
+    run_script(db.conn, SCHEMA_2)
+
+
 # Exchange rates the analyst records for reporting-currency charts (`rate` is decimal text:
 # units of `base` per one unit of `currency`, from `date` on), and covering indexes that let
 # the funding breakdown sum tranches and deals without reading whole rows.
