@@ -1,0 +1,302 @@
+"""The paged record list model: Qt's model contract through real commits, SQL sorting and
+filtering, exact change signals, and a bounded number of rows fetched whatever the list size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+from lodestone.core import queries
+from lodestone.core.fuzzydate import parse_fuzzy_date
+from lodestone.core.money import parse_money
+from lodestone.core.queries import KINDS, ListQuery
+from lodestone.core.records import Company, Deal, Event, Party
+from lodestone.ui.list_model import MAX_PAGES, PAGE_SIZE, RecordListModel
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QTableView
+
+ROLE = Qt.ItemDataRole
+EVENT_KINDS = ("policy", "shipment", "trade restriction")
+
+
+def add_events(repo, count: int, *, start: dt.date = dt.date(2020, 1, 1), company_ids=()):
+    """`count` events a day apart, kinds cycling, in one transaction; returns their ids."""
+    with repo.transaction():
+        return [
+            repo.save(
+                Event(
+                    f"{EVENT_KINDS[i % 3].title()} news {i:05d}",
+                    parse_fuzzy_date((start + dt.timedelta(days=i)).isoformat()),
+                    kind=EVENT_KINDS[i % 3],
+                    country=("US", "CN", "PK")[i % 3],
+                    company_ids=list(company_ids) if i % 2 else [],
+                )
+            ).id
+            for i in range(count)
+        ]
+
+
+class Signals:
+    """What a model announced, in order: ("insert", first, last), ("change", first, last)..."""
+
+    def __init__(self, model: RecordListModel) -> None:
+        self.seen: list[tuple] = []
+        model.rowsInserted.connect(lambda _p, a, b: self.seen.append(("insert", a, b)))
+        model.rowsRemoved.connect(lambda _p, a, b: self.seen.append(("remove", a, b)))
+        model.dataChanged.connect(
+            lambda tl, br, _r: self.seen.append(("change", tl.row(), br.row()))
+        )
+        model.modelReset.connect(lambda: self.seen.append(("reset",)))
+
+    def take(self) -> list[tuple]:
+        seen, self.seen = self.seen, []
+        return seen
+
+
+def column(model: RecordListModel, key: str, role=ROLE.DisplayRole) -> list:
+    c = [col.key for col in KINDS[model.kind].columns].index(key)
+    return [model.data(model.index(r, c), role) for r in range(model.rowCount())]
+
+
+def ids(model: RecordListModel) -> list[int]:
+    return [model.id_at(r) for r in range(model.rowCount())]
+
+
+@pytest.fixture
+def companies(ctx) -> dict[str, int]:
+    names = ("MP Materials", "Vulcan Elements", "Energy Fuels")
+    return {n: ctx.repo.save(Company(n, country="US")).id for n in names}
+
+
+@pytest.fixture
+def deals(ctx, companies) -> list[int]:
+    specs = [
+        ("Vulcan magnet plant", "2025-11", "$1.4 billion", "Vulcan Elements"),
+        ("MP Materials stake", "2025-07", "€400M", "MP Materials"),
+        ("Energy Fuels partnership", "2025-08", None, "Energy Fuels"),
+        ("Pakistan shipment financing", "2025-09", "$500 million", "Vulcan Elements"),
+    ]
+    return [
+        ctx.repo.save(
+            Deal(
+                title,
+                announced=parse_fuzzy_date(when),
+                amount=parse_money(amount) if amount else None,
+                parties=[Party(companies[party])],
+            )
+        ).id
+        for title, when, amount, party in specs
+    ]
+
+
+def test_headers_roles_and_alignment_follow_the_kinds_columns(ctx, deals):
+    model = RecordListModel(ctx, "deal")
+    titles = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    assert titles == [c.title for c in KINDS["deal"].columns]
+    assert model.rowCount() == len(deals)
+    assert sorted(ids(model)) == sorted(deals)
+    amount = [c.key for c in KINDS["deal"].columns].index("amount")
+    for c, spec in enumerate(KINDS["deal"].columns):
+        align = model.data(model.index(0, c), ROLE.TextAlignmentRole)
+        right = bool(align & Qt.AlignmentFlag.AlignRight)
+        assert right == spec.numeric == (c == amount)
+    assert set(column(model, "amount")) == {"$1.4B", "€400M", "", "$500M"}
+    tips = column(model, "title", ROLE.ToolTipRole)
+    assert tips == column(model, "title")
+    assert model.data(model.index(0, 0), ROLE.DecorationRole) is None
+    assert model.data(QModelIndex()) is None
+    assert model.rowCount(model.index(0, 0)) == 0 and model.columnCount(model.index(0, 0)) == 0
+    assert model.headerData(99, Qt.Orientation.Horizontal) is None
+
+
+def test_bad_kinds_queries_and_columns_are_refused(ctx):
+    with pytest.raises(ValueError, match="no list of kind"):
+        RecordListModel(ctx, "tranche")
+    with pytest.raises(ValueError, match="cannot drive"):
+        RecordListModel(ctx, "deal", query=ListQuery("event"))
+    model = RecordListModel(ctx, "event")
+    with pytest.raises(ValueError, match="cannot drive"):
+        model.set_query(ListQuery("deal"))
+    with pytest.raises(KeyError):
+        model.set_filters({"no such facet": ["x"]})
+    before = model.query
+    model.sort(len(KINDS["event"].columns), Qt.SortOrder.AscendingOrder)
+    assert model.query == before
+
+
+def test_contract_holds_while_records_are_added_edited_and_deleted(ctx, qtmodeltester, companies):
+    repo = ctx.repo
+    first = add_events(repo, 30, company_ids=[companies["MP Materials"]])
+    model = RecordListModel(ctx, "event")
+    qtmodeltester.check(model)
+    signals = Signals(model)
+
+    # a new event dated between two others is inserted at its place in date order
+    new = repo.save(Event("Export ban lifted", parse_fuzzy_date("2020-01-05"), kind="policy"))
+    assert signals.take() == [("insert", 5, 5)]
+    assert model.id_at(5) == new.id and model.rowCount() == 31
+
+    # an edit that keeps the order changes that row only
+    edited = repo.get("event", first[10])
+    edited.title = "Renamed shipment"
+    repo.save(edited)
+    row = model.row_of(first[10])
+    assert signals.take() == [("change", row, row)]
+    assert column(model, "title")[row] == "Renamed shipment"
+
+    # a soft delete removes the row where it was; undoing it (restore) puts it back
+    repo.delete("event", first[3])
+    assert signals.take() == [("remove", 3, 3)]
+    assert first[3] not in ids(model)
+    repo.restore("event", first[3])
+    assert signals.take() == [("insert", 3, 3)]
+
+    # a renamed company changes the companies column of the events that name it
+    mp = repo.get("company", companies["MP Materials"])
+    mp.name = "MP Materials Corp"
+    repo.save(mp)
+    shown = column(model, "companies")
+    named = [r for r, text in enumerate(shown) if text]
+    assert set(signals.take()) == {("change", r, r) for r in named}
+    assert {shown[r] for r in named} == {"MP Materials Corp"}
+
+    # an edit that moves a record elsewhere in the order, and several records at once: reset
+    moved = repo.get("event", first[0])
+    moved.date = parse_fuzzy_date("2021-06")
+    repo.save(moved)
+    assert signals.take() == [("reset",)]
+    with repo.transaction():
+        repo.delete("event", first[1])
+        repo.delete("event", first[2])
+    assert signals.take() == [("reset",)]
+    expected = sorted(
+        (e for e in (repo.get("event", i) for i in [*first, new.id]) if e.id not in first[1:3]),
+        key=lambda e: (e.date.start, e.id),
+    )
+    assert ids(model) == [e.id for e in expected]
+
+
+def test_insert_outside_the_cached_pages_uses_the_records_position(ctx, qtmodeltester):
+    size = 5 * PAGE_SIZE
+    add_events(ctx.repo, size, start=dt.date(2001, 1, 1))
+    model = RecordListModel(ctx, "event")
+    qtmodeltester.check(model)
+    for page in range(1, 5):  # pages 1..4 are the recent ones: page 0 is not re-read
+        model.data(model.index(page * PAGE_SIZE, 0))
+    signals = Signals(model)
+    earliest = ctx.repo.save(Event("Earliest", parse_fuzzy_date("1999"), kind="policy"))
+    latest = ctx.repo.save(Event("Latest", parse_fuzzy_date("2099-12-31"), kind="policy"))
+    assert signals.take() == [("insert", 0, 0), ("insert", size + 1, size + 1)]
+    assert model.id_at(0) == earliest.id and model.row_of(latest.id) == model.rowCount() - 1
+
+
+def test_unrelated_changes_send_no_signal(ctx, companies, deals):
+    model = RecordListModel(ctx, "source")
+    deal_model = RecordListModel(ctx, "deal")
+    deal_model.data(deal_model.index(0, 0))
+    signals, deal_signals = Signals(model), Signals(deal_model)
+    company = ctx.repo.get("company", companies["Energy Fuels"])
+    company.notes = "uranium and rare earths"  # not shown in any deal column
+    ctx.repo.save(company)
+    assert signals.take() == [] and deal_signals.take() == []
+
+
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+@pytest.mark.parametrize("key", [c.key for c in KINDS["deal"].columns])
+def test_sorting_by_every_column_happens_in_sql(ctx, deals, qtmodeltester, key, order):
+    model = RecordListModel(ctx, "deal")
+    qtmodeltester.check(model)
+    position = [c.key for c in KINDS["deal"].columns].index(key)
+    with_reset = Signals(model)
+    model.sort(position, order)
+    descending = order == Qt.SortOrder.DescendingOrder
+    assert model.query.sort == key and model.query.descending == descending
+    assert with_reset.take() == [("reset",)]
+    expected = queries.fetch_rows(ctx.repo.conn, model.query, 0, 100)
+    assert ids(model) == [r.id for r in expected]
+    if key == "title":  # independently of the SQL: case-insensitive title order
+        titles = column(model, "title")
+        assert titles == sorted(titles, key=str.casefold, reverse=descending)
+    if key == "announced":
+        days = [ctx.repo.get("deal", i).announced.start for i in ids(model)]
+        assert days == sorted(days, reverse=descending)
+    model.sort(-1, order)
+    assert model.query.sort == "" and not model.query.descending
+
+
+def test_search_filters_and_dates_narrow_the_rows(ctx, companies, qtmodeltester):
+    add_events(ctx.repo, 12, start=dt.date(2025, 1, 1), company_ids=[companies["Vulcan Elements"]])
+    model = RecordListModel(ctx, "event")
+    qtmodeltester.check(model)
+    model.set_search("shipment")
+    assert column(model, "title") and all("Shipment" in t for t in column(model, "title"))
+    model.set_search("vulcan")
+    assert all(c == "Vulcan Elements" for c in column(model, "companies"))
+    assert model.rowCount() == 6
+    model.set_search("")
+    model.set_filters({"kind": ["policy", "shipment"], "country": ["US"]})
+    assert set(column(model, "kind")) == {"policy"} and set(column(model, "country")) == {"US"}
+    model.set_filters({"kind": []})
+    assert model.query.filters == () and model.rowCount() == 12
+    model.set_query(replace(model.query, date_from="2025-01-03", date_to="2025-01-05"))
+    assert column(model, "date") == ["Jan 3, 2025", "Jan 4, 2025", "Jan 5, 2025"]
+    model.set_search("!!!")  # punctuation only: nothing can match
+    assert model.rowCount() == 0 and model.id_at(0) is None
+
+
+def test_trash_lists_deleted_records_and_follows_restore(ctx, deals, qtmodeltester):
+    trash = RecordListModel.trash(ctx, "deal")
+    qtmodeltester.check(trash)
+    assert trash.rowCount() == 0 and trash.query.deleted
+    signals = Signals(trash)
+    ctx.repo.delete("deal", deals[1])
+    ctx.repo.delete("deal", deals[2])
+    assert ids(trash) and set(ids(trash)) == {deals[1], deals[2]}
+    assert [s[0] for s in signals.take()] == ["insert", "insert"]
+    ctx.repo.restore("deal", deals[1])
+    assert ids(trash) == [deals[2]] and signals.take()[0][0] == "remove"
+
+
+def test_rows_fetched_stay_bounded_by_the_pages_touched(ctx, qtbot, monkeypatch):
+    total = 5_000
+    add_events(ctx.repo, total)
+    calls: list[tuple[ListQuery, int, int]] = []
+    real_fetch = queries.fetch_rows
+
+    def counting_fetch(conn, query, offset, limit):
+        calls.append((query, offset, limit))
+        return real_fetch(conn, query, offset, limit)
+
+    monkeypatch.setattr(queries, "fetch_rows", counting_fetch)
+    model = RecordListModel(ctx, "event")
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(800, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: len(calls) > 0)
+    qtbot.wait(10)
+    assert len(calls) == 1  # first paint reads the first page, nothing else
+    view.scrollToBottom()
+    qtbot.wait(10)
+    last = model.rowCount() - 1
+    assert model.id_at(last) == real_fetch(ctx.repo.conn, model.query, last, 1)[0].id
+    query, offset, _ = calls[-1]
+    assert query.descending and offset == 0  # the last page is read from the other end
+    rows_read = sum(limit for _, _, limit in calls)
+    assert rows_read <= 3 * PAGE_SIZE
+
+    calls.clear()
+    bar = view.verticalScrollBar()
+    touched = set()
+    for value in range(0, bar.maximum() + 1, bar.pageStep()):
+        bar.setValue(value)
+        qtbot.wait(1)
+        top, bottom = view.rowAt(0), view.rowAt(view.viewport().height() - 1)
+        touched |= {top // PAGE_SIZE, (bottom if bottom >= 0 else last) // PAGE_SIZE}
+        assert len(model._pages) <= MAX_PAGES
+    assert all(limit <= PAGE_SIZE for _, _, limit in calls)
+    assert len(calls) <= len(touched) and len(touched) == total // PAGE_SIZE
+    assert len(model._pages) == MAX_PAGES < total // PAGE_SIZE
