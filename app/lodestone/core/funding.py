@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from lodestone.core.exchange_rates import Converter, has_rates_table
+from lodestone.core.funding_dimensions import GROUPINGS, STACKINGS
 from lodestone.core.funding_labels import (
     OTHERS,
     UNALLOCATED,
@@ -28,9 +29,7 @@ from lodestone.core.funding_labels import (
 )
 from lodestone.core.funding_sql import (
     GROUP_SQL,
-    GROUPINGS,
     STACK_SQL,
-    STACKINGS,
     AmountSql,
     converted_to,
     currencies_present,

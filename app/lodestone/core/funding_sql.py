@@ -19,9 +19,6 @@ from lodestone.core.money import MoneyError, is_currency
 from lodestone.core.queries import ListQuery, _where
 from lodestone.core.vocabulary import FUNDER_TYPES
 
-GROUPINGS = ("year", "quarter", "company", "deal", "all")
-STACKINGS = ("instrument", "funder-type", "funder")
-
 # The first recipient (by position) stands for the deal, so a deal is counted in one bar only.
 _FIRST_RECIPIENT = (
     "(SELECT p.company_id FROM deal_parties p WHERE p.deal_id = t.id "

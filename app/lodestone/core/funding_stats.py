@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from lodestone.core.funding import Breakdown, FundingQuery, breakdown, currencies_present
+from lodestone.core.funding_dimensions import STATS_BY
 from lodestone.core.money import money_sum, to_decimal_string
 from lodestone.core.queries import ListQuery
 
-STATS_BY = ("year", "quarter", "company", "deal", "instrument", "funder", "funder-type")
 _STACK_DIMENSIONS = ("instrument", "funder", "funder-type")
 CSV_HEADER = ("group", "segment", "currency", "amount", "count")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
