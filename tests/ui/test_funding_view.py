@@ -121,8 +121,9 @@ def test_filters_narrow_the_chart(qtbot, view, deal) -> None:
     view.set_filters(ListQuery("deal", filters=(("company", ("Nobody",)),)))
     qtbot.waitUntil(lambda: view.data.bars == ())
     assert "No deal in USD matches" in view.status.text()
-    view.set_filters(ListQuery("deal", ids=(deal.id,)))
+    view.set_filters(ListQuery("deal", search="Vulcan", ids=(12345,)))  # ids: from a click
     qtbot.waitUntil(lambda: len(view.data.bars) == 1)
+    assert view.data.query.filters.ids is None
     with pytest.raises(ValueError):
         view.set_filters(ListQuery("event"))
 
@@ -153,6 +154,15 @@ def test_exports_and_render(qtbot, view, tmp_path: Path) -> None:
     assert (image.width(), image.height()) == (1000, 650)
     point = view.chart.mapTo(view, loan_point(view))
     assert image.pixelColor(point) == QColor(FIXED_COLOURS["loan"])
+
+
+def test_a_hidden_view_refreshes_when_shown(qtbot, view, ctx) -> None:
+    view.hide()
+    ctx.repo.save(Deal("Later deal", amount=parse_money("$1M")))
+    qtbot.wait(20)
+    assert "Undated" not in [b.label for b in view.data.bars]
+    view.show()
+    qtbot.waitUntil(lambda: "Undated" in [b.label for b in view.data.bars])
 
 
 def test_an_empty_tracker_says_so(qtbot, make_ctx) -> None:

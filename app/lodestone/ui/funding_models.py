@@ -111,3 +111,21 @@ class RatesModel(_ListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"1 {rate.currency} = {rate.text} {rate.base} from {rate.date}"
         return None
+
+
+def describe_breakdown(data: Breakdown) -> str:
+    """The line above the chart: what it leaves out, and what does not add up."""
+    if data.currency is None:
+        return "No deal has an amount yet: add deals with amounts to see who funds them."
+    notes = []
+    if not data.bars:
+        notes.append(f"No deal in {data.currency} matches the current filters.")
+    if len(data.bars) < data.bar_count:
+        notes.append(f"Showing the {len(data.bars)} largest of {data.bar_count:,} bars; "
+                     "the CSV export has them all.")  # fmt: skip
+    if data.gap_count:
+        notes.append(f"{data.gap_count:,} deal(s) do not add up to their headline.")
+    if data.unconvertible_count:
+        notes.append(f"{data.unconvertible_count:,} deal(s) not converted for want of an "
+                     "exchange rate (listed on the right).")  # fmt: skip
+    return " ".join(notes) or f"All amounts in {data.currency}."

@@ -34,7 +34,7 @@ from lodestone.core.funding import segment_deal_ids as deal_ids_of
 from lodestone.core.funding_stats import write_csv
 from lodestone.core.queries import ListQuery
 from lodestone.ui.context import AppContext
-from lodestone.ui.funding_models import ReconciliationModel
+from lodestone.ui.funding_models import ReconciliationModel, describe_breakdown
 
 GROUPS = (("year", "Year"), ("quarter", "Quarter"), ("company", "Recipient company"),
           ("deal", "Deal"))  # fmt: skip
@@ -65,6 +65,7 @@ class FundingView(QWidget):
         self.ctx = ctx
         self.filters = ListQuery("deal")
         self.data: Breakdown | None = None
+        self._stale = False
         self.group_by = _combo("funding.groupBy", "Group by", GROUPS)
         self.stack_by = _combo("funding.stackBy", "Stack by", STACKS)
         self.currency = _combo("funding.currency", "Currency", ())
@@ -167,11 +168,12 @@ class FundingView(QWidget):
         )
 
     def set_filters(self, query: ListQuery) -> None:
-        """Follow the Deals list: the chart shows only the deals the list shows."""
+        """Follow the Deals list's filters (search, facets, dates). Its `ids` are left out: they
+        come from a click on this chart, which must not then shrink to that one segment."""
         if query.kind != "deal":
             raise ValueError("the funding chart follows the Deals list's filters")
-        self.filters = replace(query, sort="", descending=False, deleted=False)
-        self._timer.start()
+        self.filters = replace(query, sort="", descending=False, deleted=False, ids=None)
+        self._schedule()
 
     def _restore_settings(self) -> None:
         settings = self.ctx.settings
@@ -182,10 +184,23 @@ class FundingView(QWidget):
     def _controls_changed(self) -> None:
         self.ctx.settings.setValue("funding/groupBy", self.group_by.currentData())
         self.ctx.settings.setValue("funding/stackBy", self.stack_by.currentData())
-        self._timer.start()
+        self._schedule()
 
     def _records_changed(self, kind: str, _ids: list) -> None:
         if kind in REFRESH_KINDS:
+            self._schedule()
+
+    def _schedule(self) -> None:
+        """Refresh soon (once for a burst of changes); a hidden view waits until shown, so
+        saving a form over a big tracker does not pay for a chart nobody is looking at."""
+        if self.isVisible():
+            self._timer.start()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's API
+        super().showEvent(event)
+        if self._stale:
             self._timer.start()
 
     def _fill_currencies(self) -> None:
@@ -208,28 +223,12 @@ class FundingView(QWidget):
 
     def refresh(self) -> None:
         self._timer.stop()
+        self._stale = False
         self._fill_currencies()
         self.data = breakdown(self.ctx.repo.conn, self.query())
         self.chart.show_breakdown(self.data)
         self.model.set_breakdown(self.data)
-        self.status.setText(self._describe(self.data))
-
-    @staticmethod
-    def _describe(data: Breakdown) -> str:
-        if data.currency is None:
-            return "No deal has an amount yet: add deals with amounts to see who funds them."
-        notes = []
-        if not data.bars:
-            notes.append(f"No deal in {data.currency} matches the current filters.")
-        if len(data.bars) < data.bar_count:
-            notes.append(f"Showing the {len(data.bars)} largest of {data.bar_count:,} bars; "
-                         "the CSV export has them all.")  # fmt: skip
-        if data.gap_count:
-            notes.append(f"{data.gap_count:,} deal(s) do not add up to their headline.")
-        if data.unconvertible_count:
-            notes.append(f"{data.unconvertible_count:,} deal(s) not converted for want of an "
-                         "exchange rate (listed on the right).")  # fmt: skip
-        return " ".join(notes) or f"All amounts in {data.currency}."
+        self.status.setText(describe_breakdown(self.data))
 
     # -- actions ----------------------------------------------------------------------------
 
