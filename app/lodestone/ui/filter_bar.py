@@ -87,16 +87,20 @@ class FilterBar(QWidget):
         self._debounce.timeout.connect(self.flush_search)
         self.search.textChanged.connect(self._debounce.start)
         self.search.returnPressed.connect(self.flush_search)
+        # Two rows, so the bar fits beside the form: search, dates and views; then the facets.
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.search, 1)
+        facets = QHBoxLayout()
+        facets.setContentsMargins(0, 0, 0, 0)
+        facets.setSpacing(2)
 
         self.facet_buttons: dict[str, QToolButton] = {}
         for facet in spec.facets:
             button = self._menu_button(f"filter.facet.{facet.key}", facet.title)
             button.menu().aboutToShow.connect(partial(self._fill_facet_menu, facet.key))
             self.facet_buttons[facet.key] = button
-            row.addWidget(button)
+            facets.addWidget(button)
 
         self.date_from: QLineEdit | None = None
         self.date_to: QLineEdit | None = None
@@ -116,12 +120,15 @@ class FilterBar(QWidget):
         row.addWidget(self.clear_button)
 
         self.summary = QLabel(objectName="filter.summary", visible=False)
-        row.addWidget(self.summary)
+        facets.addStretch(1)
+        facets.addWidget(self.summary)
         self.message = QLabel(objectName="filter.message", wordWrap=True, visible=False)
         self.message.setStyleSheet(f"color: {PROBLEM_COLOR};")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
         layout.addLayout(row)
+        layout.addLayout(facets)
         layout.addWidget(self.message)
         ctx.notifier.changed.connect(self._records_changed)
         self._query_shown()

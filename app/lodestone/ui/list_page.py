@@ -117,7 +117,8 @@ class ListPage(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
 
-        self.filter_bar.queryChanged.connect(self._set_query)
+        self.filter_bar.bind(self.model)
+        self.filter_bar.queryChanged.connect(self._update_empty)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.activated.connect(lambda _index: self.form.setFocus())
         self.form.savedRecord.connect(self._saved)
@@ -170,6 +171,13 @@ class ListPage(QWidget):
             return
         self.form.load(None if new_id is None else self.ctx.repo.get(self.kind, new_id))
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """The first time a list is shown, its first record is in the form, not a blank one."""
+        super().showEvent(event)
+        if self.form.current_id is None and not self.form.is_dirty() and self.model.rowCount():
+            if not self.table.currentIndex().isValid():
+                self.table.selectRow(0)
+
     def new_record(self) -> None:
         if confirm_leave(self.form, self):
             self.table.clearSelection()
@@ -184,6 +192,7 @@ class ListPage(QWidget):
 
     def _set_query(self, query: ListQuery) -> None:
         self.model.set_query(query)
+        self.filter_bar.set_query(query)
         self._update_empty()
 
     def _update_empty(self, *_: object) -> None:
@@ -214,7 +223,7 @@ class ListPage(QWidget):
         header.setResizeContentsPrecision(40)
         self.table.resizeColumnsToContents()
         for column in range(self.model.columnCount() - 1):
-            header.resizeSection(column, max(70, min(header.sectionSize(column), 280)))
+            header.resizeSection(column, max(70, min(header.sectionSize(column), 230)))
 
     def restore_state(self) -> None:
         settings = self.ctx.settings

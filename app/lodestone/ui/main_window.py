@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
             self.sidebar.addItem(title)
         self.sidebar.setFixedWidth(130)
         self.sidebar.setFrameShape(QFrame.Shape.NoFrame)
+        self.sidebar.setSpacing(3)
         self.stack = QStackedWidget()
         self.stack.setObjectName("views")
         central = QWidget()
