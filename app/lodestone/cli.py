@@ -139,6 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EXAMPLE_EPILOG, formatter_class=formatter)
     _db_option(example, "the tracker file to write", required=True)
     example.set_defaults(run=_run_example, parser=example)
+
+    from lodestone.cli_stats import add_stats_command  # standard library only until it runs
+
+    add_stats_command(commands, PROG)
     return parser
 
 
