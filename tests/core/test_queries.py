@@ -142,3 +142,17 @@ def test_ids_filter_keeps_other_filters(filled: Repository, magnet_deal: Deal):
     assert [r.id for r in fetch_rows(filled.conn, query, 0, 10)] == [magnet_deal.id]
     assert count_rows(filled.conn, ListQuery("deal", ids=())) == 0
     assert len(all_ids) == 2
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_row_position_agrees_with_the_fetched_order(filled: Repository, kind: str):
+    # includes NULL sort values (deals without amount, sources without dates)
+    filled.save(Deal("No amount yet"))
+    filled.save(Deal("another deal, same title case", announced=parse_fuzzy_date("2025-07")))
+    filled.save(Deal("Another deal, same title case", announced=parse_fuzzy_date("2025-07")))
+    for column in KINDS[kind].columns:
+        for descending in (False, True):
+            query = ListQuery(kind, sort=column.key, descending=descending)
+            rows = fetch_rows(filled.conn, query, 0, 100)
+            positions = [row_position(filled.conn, query, r.id) for r in rows]
+            assert positions == list(range(len(rows))), (column.key, descending)

@@ -296,14 +296,18 @@ class ListRow:
     cells: tuple[str, ...]
 
 
-def order_by(query: ListQuery) -> str:
+def sort_terms(query: ListQuery) -> list[str]:
+    """The ORDER BY expressions, without direction, ending with the id that breaks ties."""
     spec = query.spec
     column = spec.column(query.sort or spec.default_sort)
-    direction = " DESC" if query.descending else ""
     # `sort` may list several plain columns; an `expr` (maybe a subquery) is one term
     terms = column.sort.split(",") if column.sort else [column.expr]
-    parts = [p.strip() + direction for p in terms]
-    return ", ".join(parts + [f"t.id{direction}"])
+    return [t.strip() for t in terms] + ["t.id"]
+
+
+def order_by(query: ListQuery) -> str:
+    direction = " DESC" if query.descending else ""
+    return ", ".join(term + direction for term in sort_terms(query))
 
 
 def fetch_rows(
@@ -325,14 +329,55 @@ def fetch_rows(
 
 
 def row_position(conn: sqlite3.Connection, query: ListQuery, record_id: int) -> int | None:
-    """Where a record sits in the list (for selecting it after a save), or None."""
+    """Where a record sits in the list (for selecting it after a save), or None.
+
+    Counts the rows that sort before it, which the sort indexes answer without numbering
+    every row of the list.
+    """
+    spec = query.spec
     where = _where(query)
-    sql = (
-        f"SELECT n FROM (SELECT t.id, row_number() OVER (ORDER BY {order_by(query)}) - 1 AS n "
-        f"FROM {query.spec.table} t WHERE {where.sql}) WHERE id = ?"
-    )
-    row = conn.execute(sql, [*where.params, record_id]).fetchone()
-    return None if row is None else int(row[0])
+    terms = sort_terms(query)
+    selected = ", ".join(terms)
+    values = conn.execute(
+        f"SELECT {selected} FROM {spec.table} t WHERE {where.sql} AND t.id = ?",
+        [*where.params, record_id],
+    ).fetchone()
+    if values is None:
+        return None
+    counts, params = [], []
+    for clause, clause_params in _sorts_before(terms, list(values), query.descending):
+        counts.append(f"(SELECT count(*) FROM {spec.table} t WHERE {where.sql} AND {clause})")
+        params += [*where.params, *clause_params]
+    return int(conn.execute("SELECT " + " + ".join(counts), params).fetchone()[0])
+
+
+def _sorts_before(
+    terms: list[str], values: list[Any], descending: bool
+) -> list[tuple[str, list[Any]]]:
+    """Disjoint SQL conditions that together hold for the rows ordered before the row whose
+    sort values are `values`; each is one index range, so their counts add up cheaply.
+
+    Lexicographic over the terms; NULLs sort first ascending and last descending, as SQLite
+    orders them.
+    """
+    branches: list[tuple[str, list[Any]]] = []
+    equal: list[str] = []
+    equal_params: list[Any] = []
+    for term, value in zip(terms, values, strict=True):
+        if value is None:
+            steps = [(f"{term} IS NOT NULL", [])] if descending else []
+        elif descending:
+            steps = [(f"{term} > ?", [value])]
+        else:
+            steps = [(f"{term} IS NULL", []), (f"{term} < ?", [value])]
+        for step, step_params in steps:
+            branches.append((" AND ".join([*equal, step]), equal_params + step_params))
+        if value is None:
+            equal.append(f"{term} IS NULL")
+        else:  # `=` rather than `IS ?`: the planner uses an index (and its collation) for `=`
+            equal.append(f"{term} = ?")
+            equal_params = [*equal_params, value]
+    return branches
 
 
 def facet_counts(
