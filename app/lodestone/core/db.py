@@ -52,8 +52,9 @@ class SaveFailed(TrackerError):
 _SAVE_FAILURES = {
     sqlite3.SQLITE_FULL: ("full", "Not saved: the disk is full. Free some space and save "
                           "again; everything saved before is safe."),
-    sqlite3.SQLITE_IOERR: ("io", "Not saved: the disk reported a write error ({detail}). "
-                           "Everything saved before is safe; try again."),
+    sqlite3.SQLITE_IOERR: ("io", "Not saved: writing to the disk failed ({detail}), perhaps "
+                           "because it is full or was disconnected; everything saved before "
+                           "is safe."),
     sqlite3.SQLITE_CANTOPEN: ("io", "Not saved: a file next to the tracker could not be "
                               "written ({detail}). Everything saved before is safe."),
     sqlite3.SQLITE_READONLY: ("readonly", "Not saved: the tracker file cannot be written "
@@ -153,7 +154,7 @@ def inspect_existing(path: Path) -> int:
                 }
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged schema text
         raise DamagedTrackerError(f"{path} is damaged and cannot be opened ({exc})") from None
     if app_id != APPLICATION_ID:
         if tables:
@@ -204,7 +205,7 @@ def open_tracker(
             if exists and version > 0 and before_migrate is not None:
                 before_migrate(path, version)
             migrate(conn)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged schema text
         conn.close()
         raise DamagedTrackerError(f"{path} is damaged and cannot be opened ({exc})") from None
     if not exists:
