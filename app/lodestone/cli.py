@@ -143,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lodestone.cli_stats import add_stats_command  # standard library only until it runs
 
     add_stats_command(commands, PROG)
+    from lodestone.cli_backup import add_backup_commands  # standard library only until it runs
+
+    add_backup_commands(commands, PROG)
     return parser
 
 

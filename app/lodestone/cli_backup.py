@@ -35,10 +35,11 @@ examples:
   lodestone restore ~/.local/share/Lodestone/backups/tracker.lodestone/<name>.db"""
 
 
-def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
-    """Add the three commands to cli.py's sub-command parsers."""
+def add_backup_commands(commands: Any, prog: str = PROG) -> None:
+    """Add `backup`, `restore` and `backups` to cli.py's sub-command parsers."""
+    formatter = argparse.RawDescriptionHelpFormatter
     backup = commands.add_parser(
-        "backup", prog=f"{PROG} backup", help="make a verified backup of a tracker now",
+        "backup", prog=f"{prog} backup", help="make a verified backup of a tracker now",
         description="Back up a tracker now.", epilog=_BACKUP_EPILOG, formatter_class=formatter)
     _db_option(backup, "the tracker to back up (default: your own)")
     backup.add_argument("dest", nargs="?", type=Path, metavar="DEST",
@@ -46,7 +47,7 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     backup.set_defaults(run=run_backup, parser=backup)
 
     restore = commands.add_parser(
-        "restore", prog=f"{PROG} restore", help="replace a tracker with one of its backups",
+        "restore", prog=f"{prog} restore", help="replace a tracker with one of its backups",
         description="Replace a tracker with a backup; the current file is kept aside.",
         epilog=_RESTORE_EPILOG, formatter_class=formatter)
     restore.add_argument("backup", type=Path, metavar="BACKUP",
@@ -55,7 +56,7 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     restore.set_defaults(run=run_restore, parser=restore)
 
     listing = commands.add_parser(
-        "backups", prog=f"{PROG} backups", help="list a tracker's backups, newest first",
+        "backups", prog=f"{prog} backups", help="list a tracker's backups, newest first",
         description="List the backups of a tracker with their dates, reasons and sizes.",
         formatter_class=formatter)
     _db_option(listing, "the tracker whose backups to list (default: your own)")
