@@ -146,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lodestone.cli_backup import add_backup_commands  # standard library only until it runs
 
     add_backup_commands(commands, PROG)
+    from lodestone.cli_render import add_render_command
+
+    add_render_command(commands, PROG)
     return parser
 
 

@@ -172,3 +172,13 @@ def test_every_action_has_a_stable_object_name(window: MainWindow):
             if action.isSeparator() or action.menu() is not None:
                 continue
             assert action.objectName().startswith("action."), action.text()
+
+
+def test_funding_chart_follows_the_deals_filters(window: MainWindow, qtbot):
+    funding = window.page("funding")
+    page = deals_page(window)
+    qtbot.keyClicks(page.filter_bar.search, "pakistan")
+    page.filter_bar.flush_search()
+    assert funding.filters.search == "pakistan"
+    window.show_view("funding")
+    assert window.stack.currentWidget() is funding

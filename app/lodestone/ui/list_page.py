@@ -111,7 +111,7 @@ class ListPage(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.form.setMinimumWidth(360)
+        self.form.setMinimumWidth(300)
         self.splitter.setSizes([640, 480])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)

@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setAccessibleName("Views")
         for _key, title, _shortcut in VIEWS:
             self.sidebar.addItem(title)
-        self.sidebar.setFixedWidth(130)
+        self.sidebar.setFixedWidth(118)
         self.sidebar.setFrameShape(QFrame.Shape.NoFrame)
         self.sidebar.setSpacing(3)
         self.stack = QStackedWidget()

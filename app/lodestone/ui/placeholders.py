@@ -18,6 +18,9 @@ def build_optional_view(window: MainWindow, key: str) -> QWidget:
         funding.setObjectName("page.funding")
         funding.openRecord.connect(window.open_record)
         funding.filterDeals.connect(window.filter_deals)
+        deals = window.page("deals")  # the chart follows the Deals list's filters
+        funding.set_filters(deals.filter_bar.query())
+        deals.filter_bar.queryChanged.connect(funding.set_filters)
         return funding
     if key == "timeline":
         from lodestone.ui.timeline_view import TimelineView
