@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QImage
-
 from lodestone.ui.render_args import RENDERABLE
+from PySide6.QtGui import QImage
 
 LODESTONE = str(Path(sys.executable).parent / "lodestone")
 
