@@ -7,13 +7,10 @@ import sqlite3
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from lodestone.core import backup as backup_module
 from lodestone.core.backup import (
     BackupFailed,
@@ -25,6 +22,7 @@ from lodestone.core.backup import (
     verify_backup,
 )
 from lodestone.core.backup_index import (
+    BackupInfo,
     backup_folder,
     human_size,
     list_backups,
@@ -35,7 +33,7 @@ from lodestone.core.db import NotATrackerError
 from lodestone.core.paths import AppPaths
 from lodestone.core.records import Company
 from lodestone.core.repository import Repository
-from lodestone.core.rotation import KEEP_DAILY, KEEP_MONTHLY, KEEP_RECENT, KEEP_WEEKLY, to_keep
+from lodestone.core.rotation import KEEP_MONTHLY, to_keep
 from lodestone.core.session import open_for_writing
 
 CHILD = Path(__file__).with_name("storage_child.py")
@@ -191,66 +189,6 @@ def test_a_backup_failing_verification_removes_nothing(tracker, paths, monkeypat
 # -- rotation ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Fake:
-    taken_at: datetime
-
-
-moments = st.lists(
-    st.integers(min_value=0, max_value=500 * 24 * 60).map(lambda m: T0 + timedelta(minutes=m)),
-    max_size=150, unique=True,
-)
-
-
-def buckets(moment: datetime) -> dict[str, int]:
-    d = moment.date()
-    return {"day": d.toordinal(), "week": (d.toordinal() - d.weekday()) // 7,
-            "month": d.year * 12 + d.month}
-
-
-WINDOWS = {"day": KEEP_DAILY, "week": KEEP_WEEKLY, "month": KEEP_MONTHLY}
-
-
-@settings(max_examples=200, deadline=None)
-@given(moments, st.integers(min_value=0, max_value=600 * 24))
-def test_schedule_keeps_recent_and_newest_of_each_period(times, hours_after):
-    backups = [Fake(t) for t in times]
-    now = T0 + timedelta(hours=hours_after)
-    kept = to_keep(backups, now)
-    assert kept <= set(backups)
-    newest_first = sorted(backups, key=lambda b: b.taken_at, reverse=True)
-    assert set(newest_first[:KEEP_RECENT]) <= kept
-    for period, window in WINDOWS.items():
-        current = buckets(now)[period]
-        heads = {}
-        for b in newest_first:
-            heads.setdefault(buckets(b.taken_at)[period], b)
-        for bucket, head in heads.items():
-            if current - bucket < window:
-                assert head in kept, (period, head)
-    # and nothing else: each kept backup is recent or the newest of a period in its window
-    for b in kept - set(newest_first[:KEEP_RECENT]):
-        assert any(
-            buckets(now)[p] - buckets(b.taken_at)[p] < w
-            and not any(buckets(o.taken_at)[p] == buckets(b.taken_at)[p]
-                        and o.taken_at > b.taken_at for o in backups)
-            for p, w in WINDOWS.items()
-        )
-    assert len(kept) <= KEEP_RECENT + KEEP_DAILY + KEEP_WEEKLY + KEEP_MONTHLY
-    assert to_keep(kept, now) == kept
-
-
-@settings(max_examples=100, deadline=None)
-@given(moments)
-def test_rotating_after_each_backup_keeps_what_rotating_once_keeps(times):
-    """A frequent timer never loses more history than an occasional rotation."""
-    kept: set[Fake] = set()
-    for moment in sorted(times):
-        kept = to_keep(kept | {Fake(moment)}, moment)
-    if times:
-        assert kept == to_keep({Fake(t) for t in times}, max(times))
-
-
 @pytest.mark.slow
 def test_400_days_of_real_backups_on_a_fake_clock(tracker: Repository, paths: AppPaths):
     db = Path(tracker.conn.execute("PRAGMA database_list").fetchone()[2])
@@ -262,7 +200,8 @@ def test_400_days_of_real_backups_on_a_fake_clock(tracker: Repository, paths: Ap
             on_disk = list_backups(paths, db)
             assert on_disk[0].taken_at == now  # the new one, verified, is always kept
     now = taken[-1]
-    expected = {f.taken_at for f in to_keep({Fake(t) for t in taken}, now)}
+    everything = {BackupInfo(Path(f"{t:%Y%m%d%H}.db"), t, "auto", 0) for t in taken}
+    expected = {b.taken_at for b in to_keep(everything, now)}
     on_disk = list_backups(paths, db)
     assert {b.taken_at for b in on_disk} == expected
     months = {(b.taken_at.year, b.taken_at.month) for b in on_disk}
