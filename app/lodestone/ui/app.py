@@ -1,4 +1,9 @@
-"""Start-up of the GUI: the QApplication, and opening tracker files into main windows."""
+"""Start-up of the GUI: the QApplication, and opening tracker files into main windows.
+
+Opening goes through the core session: the writer lock (a second Lodestone is told who holds
+the file and offered read-only), the damaged-file check (the latest good backup offered), and
+the backups (on open when changed, then every few minutes of editing, off the GUI thread).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,16 @@ import sys
 from pathlib import Path
 
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from lodestone import __version__
-from lodestone.core.db import TrackerError
+from lodestone.core.db import NewerSchemaError, NotATrackerError, TrackerError
+from lodestone.core.lock import LockedError
 from lodestone.core.paths import AppPaths, resources_dir
+from lodestone.core.recovery import cloud_sync_warning
 from lodestone.core.repository import Repository
+from lodestone.core.session import Session, open_for_writing, open_readonly
+from lodestone.ui.backup_jobs import AutoBackup, BackupJob
 from lodestone.ui.context import AppContext
 from lodestone.ui.main_window import MainWindow
 
@@ -34,50 +43,36 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def open_context(path: Path, paths: AppPaths, *, readonly: bool = False) -> AppContext:
-    """Open a tracker file into a context (raises TrackerError with a sentence for the user)."""
+    """A context without lock or backups: for `lodestone render` and tests (read-only use)."""
     repo = Repository.open(path, readonly=readonly)
     return AppContext.create(repo, paths, path, readonly=readonly)
 
 
-class Session:
-    """The open windows of this process; opening another tracker replaces the window."""
+def open_session(parent: QWidget | None, path: Path, paths: AppPaths, *,
+                 create: bool) -> Session | None:  # fmt: skip
+    """Open a tracker for the window, asking the user where a choice is theirs."""
+    from lodestone.ui.storage_dialogs import ask_locked, offer_recovery
 
-    def __init__(self, paths: AppPaths) -> None:
-        self.paths = paths
-        self.window: MainWindow | None = None
-
-    def open(self, path: Path, *, create: bool = False) -> bool:
-        if not create and not path.exists():
-            self._error(f"{path} does not exist.")
-            return False
+    recovered = False
+    while True:
         try:
-            ctx = open_context(path, self.paths)
+            return open_for_writing(path, paths, create=create, backup_on_open=False)
+        except LockedError as exc:
+            if ask_locked(parent, exc) == "readonly":
+                return open_readonly(path, paths)
+            return None
+        except (NewerSchemaError, NotATrackerError) as exc:
+            show_error(parent, str(exc))
+            return None
         except TrackerError as exc:
-            self._error(str(exc))
-            return False
-        old = self.window
-        if old is not None and not old.may_close():
-            ctx.close()
-            return False
-        window = MainWindow(ctx)
-        window.openRequested.connect(lambda p: self.open(Path(p)))
-        window.newRequested.connect(lambda p: self.open(Path(p), create=True))
-        window.exampleRequested.connect(self.open_example)
-        window.remember_file()
-        window.show()
-        self.window = window
-        if old is not None:
-            old.close()
-            old.ctx.close()
-            old.deleteLater()
-        return True
+            if recovered or not offer_recovery(parent, path, exc, paths):
+                show_error(parent, str(exc))
+                return None
+            recovered = True
 
-    def open_example(self) -> bool:
-        ensure_example(self.paths)
-        return self.open(self.paths.example_tracker)
 
-    def _error(self, message: str) -> None:
-        QMessageBox.warning(self.window, "Cannot open tracker", message)
+def show_error(parent: QWidget | None, message: str) -> None:
+    QMessageBox.warning(parent, "Cannot open tracker", message)
 
 
 def ensure_example(paths: AppPaths) -> Path:
@@ -90,11 +85,86 @@ def ensure_example(paths: AppPaths) -> Path:
     return paths.example_tracker
 
 
+class WindowManager:
+    """The window of this process; opening another tracker replaces it."""
+
+    def __init__(self, paths: AppPaths) -> None:
+        self.paths = paths
+        self.window: MainWindow | None = None
+
+    def open(self, path: Path, *, create: bool = False) -> bool:
+        if not create and not path.exists():
+            show_error(self.window, f"{path} does not exist.")
+            return False
+        if self.window is not None and self.window.ctx.path.resolve() == path.resolve():
+            self.window.raise_()  # already open here: a second lock would refuse ourselves
+            return True
+        if self.window is not None and not self.window.may_close():
+            return False
+        session = open_session(self.window, path, self.paths, create=create)
+        if session is None:
+            return False
+        self._show(session)
+        return True
+
+    def _show(self, session: Session) -> None:
+        old = self.window
+        ctx = AppContext.from_session(session)
+        window = MainWindow(ctx)
+        window.openRequested.connect(lambda p: self.open(Path(p)))
+        window.newRequested.connect(lambda p: self.open(Path(p), create=True))
+        window.exampleRequested.connect(self.open_example)
+        window.restoreRequested.connect(self.restore)
+        window.remember_file()
+        self._start_backups(window, session)
+        window.show()
+        self.window = window
+        if old is not None:
+            old.close()
+            old.ctx.close()
+            old.deleteLater()
+
+    def _start_backups(self, window: MainWindow, session: Session) -> None:
+        warnings = [w for w in (session.backup_warning, cloud_sync_warning(session.path)) if w]
+        if warnings:
+            window.statusBar().showMessage("  ".join(warnings), 15000)
+        if session.readonly:
+            return
+        job = BackupJob(lambda: session.backup_if_changed("open"), window)
+        job.failed.connect(lambda m: window.statusBar().showMessage(f"Not backed up: {m}", 15000))
+        job.start()
+        window.auto_backup = AutoBackup(window.ctx, parent=window)
+        window.auto_backup.failed.connect(
+            lambda m: window.statusBar().showMessage(f"Not backed up: {m}", 15000)
+        )
+
+    def restore(self, backup: Path) -> None:
+        """Replace the open tracker with a backup, keeping the writer lock throughout."""
+        old = self.window
+        if old is None or old.ctx.session is None or not old.may_close():
+            return
+        session = old.ctx.session
+        old.ctx.notifier.detach()
+        old.ctx.session = None  # the session lives on in the new window
+        old.close()
+        old.deleteLater()
+        self.window = None
+        try:
+            session.restore(backup)
+        except (TrackerError, OSError) as exc:
+            show_error(None, f"The backup could not be restored: {exc}")
+        self._show(session)
+
+    def open_example(self) -> bool:
+        ensure_example(self.paths)
+        return self.open(self.paths.example_tracker)
+
+
 def run_gui(db_path: Path, paths: AppPaths, example: bool = False) -> int:
     app = make_application()
-    session = Session(paths)
+    manager = WindowManager(paths)
     if example:
         ensure_example(paths)
-    if not session.open(db_path, create=True):
+    if not manager.open(db_path, create=True):
         return 1
     return app.exec()

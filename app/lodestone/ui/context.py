@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from lodestone.core.operations import Operation
 from lodestone.core.paths import AppPaths
 from lodestone.core.repository import Repository
+from lodestone.core.session import Session
 
 
 class ChangeNotifier(QObject):
@@ -72,6 +73,7 @@ class AppContext:
     paths: AppPaths
     path: Path
     readonly: bool = False
+    session: Session | None = None  # the writer lock and backups, when opened by the app
 
     @classmethod
     def create(
@@ -92,6 +94,12 @@ class AppContext:
             readonly,
         )
 
+    @classmethod
+    def from_session(cls, session: Session, parent: QObject | None = None) -> AppContext:
+        ctx = cls.create(session.repo, session.paths, session.path, session.readonly, parent)
+        ctx.session = session
+        return ctx
+
     def run(self, operation: Operation) -> Operation:
         """Apply an operation now and make it undoable; raises (nothing pushed) if refused."""
         inverse = operation.apply(self.repo)
@@ -99,5 +107,9 @@ class AppContext:
         return inverse
 
     def close(self) -> None:
+        """Close the tracker (and release the writer lock, if this context holds it)."""
         self.notifier.detach()
-        self.repo.close()
+        if self.session is not None:
+            self.session.close()
+        else:
+            self.repo.close()

@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
     openRequested = Signal(str)  # a tracker path
     newRequested = Signal(str)
     exampleRequested = Signal()
+    restoreRequested = Signal(object)  # the Path of a backup to restore
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,6 +112,8 @@ class MainWindow(QMainWindow):
             ],
         )
         self.file_menu = file_menu
+        file_menu.addSeparator()
+        add(file_menu, [(ActionSpec("backups", "&Backups…"), self.show_backups)])
         file_menu.addSeparator()
         self.quit_action = make_action(
             self, file_menu, ActionSpec("quit", "&Quit", "Ctrl+Q"), self.close
@@ -326,6 +329,13 @@ class MainWindow(QMainWindow):
         files = [path] + [f for f in self.recent_files() if f != path]
         self.ctx.settings.setValue("recent_files", files[:MAX_RECENT])
         self.ctx.settings.setValue("last_file", path)
+
+    def show_backups(self) -> None:
+        from lodestone.ui.storage_dialogs import BackupsDialog
+
+        dialog = BackupsDialog(self.ctx, self)
+        dialog.restoreRequested.connect(self.restoreRequested)
+        dialog.exec()
 
     # -- help -------------------------------------------------------------------------------
 

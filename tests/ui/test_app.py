@@ -1,0 +1,120 @@
+"""Opening trackers into the window: the lock, damaged files, backups, switching files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lodestone.core.backup_index import list_backups
+from lodestone.core.lock import acquire
+from lodestone.core.paths import AppPaths
+from lodestone.core.records import Company
+from lodestone.core.repository import Repository
+from lodestone.ui import app as app_module
+from lodestone.ui import storage_dialogs
+from lodestone.ui.app import WindowManager
+
+
+@pytest.fixture
+def manager(tmp_path: Path, qapp, qtbot):
+    paths = AppPaths(tmp_path / "home")
+    manager = WindowManager(paths)
+    yield manager
+    if manager.window is not None:
+        manager.window.close()
+        manager.window.ctx.close()
+
+
+@pytest.fixture
+def errors(monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr(app_module, "show_error", lambda parent, message: shown.append(message))
+    return shown
+
+
+def tracker_with_company(path: Path, name: str = "Vulcan Elements") -> Path:
+    repo = Repository.open(path)
+    repo.save(Company(name))
+    repo.close()
+    return path
+
+
+def test_open_creates_takes_the_lock_and_backs_up(manager: WindowManager, tmp_path: Path, qtbot):
+    path = tracker_with_company(tmp_path / "t.db")
+    assert manager.open(path)
+    window = manager.window
+    assert not window.ctx.readonly
+    assert window.ctx.session is not None and window.ctx.session.lock is not None
+    qtbot.waitUntil(lambda: len(list_backups(manager.paths, path)) == 1, timeout=10000)
+    assert window.auto_backup is not None
+
+
+def test_a_tracker_held_elsewhere_opens_read_only_when_asked(
+    manager: WindowManager, tmp_path: Path, monkeypatch
+):
+    path = tracker_with_company(tmp_path / "t.db")
+    asked = []
+    monkeypatch.setattr(storage_dialogs, "ask_locked",
+                        lambda parent, error: asked.append(str(error)) or "readonly")  # fmt: skip
+    with acquire(path):
+        assert manager.open(path)
+    assert "is open in Lodestone" in asked[0]
+    assert manager.window.ctx.readonly
+    assert "[read-only]" in manager.window.windowTitle()
+
+
+def test_cancel_on_a_held_tracker_opens_nothing(manager: WindowManager, tmp_path, monkeypatch):
+    path = tracker_with_company(tmp_path / "t.db")
+    monkeypatch.setattr(storage_dialogs, "ask_locked", lambda parent, error: "cancel")
+    with acquire(path):
+        assert not manager.open(path)
+    assert manager.window is None
+
+
+@pytest.mark.parametrize("content", [b"", b"plain text, not a tracker"])
+def test_files_that_are_not_trackers_are_refused_untouched(
+    manager: WindowManager, tmp_path: Path, errors: list[str], content: bytes
+):
+    path = tmp_path / "t.db"
+    path.write_bytes(content)
+    assert not manager.open(path)
+    assert len(errors) == 1 and str(path) in errors[0]
+    assert path.read_bytes() == content
+
+
+def test_damaged_tracker_offers_recovery_and_opens_the_backup(
+    manager: WindowManager, tmp_path: Path, errors, monkeypatch, qtbot
+):
+    path = tracker_with_company(tmp_path / "t.db")
+    assert manager.open(path)
+    qtbot.waitUntil(lambda: len(list_backups(manager.paths, path)) == 1, timeout=10000)
+    manager.window.close()
+    manager.window.ctx.close()
+    manager.window = None
+    data = bytearray(path.read_bytes())
+    data[4096:8192] = b"\xff" * 4096  # the first table page is garbage now
+    path.write_bytes(bytes(data))
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    monkeypatch.setattr(storage_dialogs, "ask_recover", lambda parent, error, backup: True)
+    assert manager.open(path), errors
+    assert manager.window.ctx.repo.find_company("Vulcan Elements") is not None
+    assert any(p.name.startswith("t.db.damaged") for p in tmp_path.iterdir())
+
+
+def test_opening_the_open_file_again_keeps_the_window(manager: WindowManager, tmp_path: Path):
+    path = tracker_with_company(tmp_path / "t.db")
+    assert manager.open(path)
+    window = manager.window
+    assert manager.open(path)
+    assert manager.window is window
+
+
+def test_switching_trackers_releases_the_first_lock(manager: WindowManager, tmp_path: Path):
+    first = tracker_with_company(tmp_path / "a.db")
+    second = tracker_with_company(tmp_path / "b.db", "MP Materials")
+    assert manager.open(first)
+    assert manager.open(second)
+    assert manager.window.ctx.path == second
+    with acquire(first):  # would raise LockedError if the first window still held it
+        pass
