@@ -179,8 +179,6 @@ def test_the_file_bytes_never_change(tmp_path: Path):
     assert _digest(path) == before
 
 
-@pytest.mark.xfail(strict=True, reason="db.inspect_existing's read-only connection leaves "
-                   "empty -wal and -shm files next to a WAL-mode tracker")
 def test_no_file_is_created_next_to_the_tracker(tmp_path: Path):
     path = _tracker(tmp_path / "t.db")
     before = sorted(p.name for p in tmp_path.iterdir())

@@ -32,7 +32,7 @@ from lodestone.core.recovery import (
     latest_good_backup,
     recover,
 )
-from lodestone.core.schema import KNOWN_MIGRATIONS, MIGRATIONS, SCHEMA_VERSION
+from lodestone.core.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION, migration_set
 from lodestone.core.session import open_for_writing
 
 CHILD = Path(__file__).with_name("storage_child.py")
@@ -275,7 +275,7 @@ def older_tracker(db: Path) -> None:
     from sqlite_utils import Database
 
     conn = sqlite3.connect(db)
-    MIGRATIONS.apply(Database(conn), stop_before=KNOWN_MIGRATIONS[-1])
+    migration_set().apply(Database(conn), stop_before=KNOWN_MIGRATIONS[-1])
     conn.execute("INSERT INTO companies (name) VALUES ('From the old version')")
     conn.execute("PRAGMA application_id = 0x4C4F4445")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")

@@ -17,7 +17,7 @@ from lodestone.core.saved_views import (
     load_view,
     save_view,
 )
-from lodestone.core.schema import APPLICATION_ID, MIGRATIONS
+from lodestone.core.schema import APPLICATION_ID, migration_set
 from sqlite_utils import Database
 
 FULL = ListQuery(
@@ -134,7 +134,7 @@ def test_text_that_is_not_json_is_refused_on_write_and_on_read(repo):
 def test_a_tracker_of_the_first_schema_gains_saved_views_when_opened(tmp_path):
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    MIGRATIONS.apply(Database(conn), stop_before="0002_saved_views")
+    migration_set().apply(Database(conn), stop_before="0002_saved_views")
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute("PRAGMA user_version = 1")
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}

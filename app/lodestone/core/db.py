@@ -13,10 +13,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from lodestone.core.files import create_private
-from lodestone.core.schema import APPLICATION_ID, KNOWN_MIGRATIONS, MIGRATIONS, SCHEMA_VERSION
+from lodestone.core.schema import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION, migration_set
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -127,7 +125,13 @@ def _inspect_header(path: Path) -> None:
 
 
 def _connect_readonly(path: Path) -> sqlite3.Connection:
-    uri = path.resolve().as_uri() + "?mode=ro"
+    """A connection that never writes, nor creates a -wal or -shm beside the file.
+
+    Without a -wal nobody is writing the file (a writer creates it first, under its lock), so
+    the file is opened immutable; with one, SQLite must read it, through the -shm.
+    """
+    wal = path.with_name(path.name + "-wal")
+    uri = path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
     conn = sqlite3.connect(uri, uri=True, isolation_level=None)
     return configure(conn, readonly=True)
 
@@ -215,8 +219,9 @@ def open_tracker(
 
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations and stamp the file as a tracker of this schema version."""
-    db = Database(conn)
-    MIGRATIONS.apply(db)
+    from sqlite_utils import Database
+
+    migration_set().apply(Database(conn))
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

@@ -1,6 +1,6 @@
 """The tracker's schema, created and evolved only through numbered migrations.
 
-Each migration is a function registered in order on `MIGRATIONS`; sqlite-utils records every
+Each migration is a numbered SQL script in `STEPS`; sqlite-utils records every
 applied name in `_sqlite_migrations`, and `SCHEMA_VERSION` (also written to `user_version`)
 lets a file made by a newer Lodestone be recognised and refused before anything is written.
 """
@@ -8,9 +8,7 @@ lets a file made by a newer Lodestone be recognised and refused before anything 
 from __future__ import annotations
 
 import sqlite3
-
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
 
 from lodestone.core.vocabulary import (
     COMPANY_KINDS,
@@ -26,7 +24,8 @@ MIGRATION_SET = "lodestone"
 # "LODE" in ASCII: marks a SQLite file as a Lodestone tracker.
 APPLICATION_ID = 0x4C4F4445
 
-MIGRATIONS = Migrations(MIGRATION_SET)
+if TYPE_CHECKING:
+    from sqlite_utils.migrations import Migrations
 
 
 def run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -195,11 +194,6 @@ CREATE VIRTUAL TABLE sources_fts USING fts5(text, tokenize='unicode61 remove_dia
 """
 
 
-@MIGRATIONS(name="0001_initial")
-def _initial(db: Database) -> None:
-    run_script(db.conn, SCHEMA_1)
-
-
 # Named filters of a list ("Chinese export controls since 2024"), stored with the tracker so a
 # view travels with the analyst's file. Names are unique per kind, whatever their case.
 SCHEMA_2 = f"""
@@ -212,11 +206,6 @@ CREATE TABLE saved_views (
     UNIQUE (kind, name COLLATE NOCASE)
 );
 """
-
-
-@MIGRATIONS(name="0002_saved_views")
-def _saved_views(db: Database) -> None:
-    run_script(db.conn, SCHEMA_2)
 
 
 # Exchange rates the analyst records for reporting-currency charts (`rate` is decimal text:
@@ -235,11 +224,6 @@ CREATE INDEX tranches_funding ON tranches(currency, deal_id, instrument, funder_
 CREATE INDEX deals_funding ON deals(id, deleted_at, currency, amount_minor, announced_start,
     announced_precision);
 """
-
-
-@MIGRATIONS(name="0003_exchange_rates")
-def _exchange_rates(db: Database) -> None:
-    run_script(db.conn, SCHEMA_3)
 
 
 # The timeline reads one window of days at a time, per lane: covering indexes of the live rows
@@ -262,11 +246,6 @@ CREATE INDEX deals_country_live ON deals(country, announced_start, announced_end
 """
 
 
-@MIGRATIONS(name="0004_timeline_indexes")
-def _timeline_indexes(db: Database) -> None:
-    run_script(db.conn, SCHEMA_4)
-
-
 # Lists count and page the live rows in the order of each sortable column; partial indexes of
 # (sort key, id) over live rows let count(*) and every page read an index alone.
 SCHEMA_5 = """
@@ -285,10 +264,25 @@ CREATE INDEX companies_list_country ON companies(country, id) WHERE deleted_at I
 """
 
 
-@MIGRATIONS(name="0005_list_indexes")
-def _list_indexes(db: Database) -> None:
-    run_script(db.conn, SCHEMA_5)
+# The numbered migrations, in order. Never edit a step that has shipped: add the next one.
+STEPS: tuple[tuple[str, str], ...] = (
+    ("0001_initial", SCHEMA_1),
+    ("0002_saved_views", SCHEMA_2),
+    ("0003_exchange_rates", SCHEMA_3),
+    ("0004_timeline_indexes", SCHEMA_4),
+    ("0005_list_indexes", SCHEMA_5),
+)
+SCHEMA_VERSION = len(STEPS)
+KNOWN_MIGRATIONS = tuple(name for name, _ in STEPS)
 
 
-SCHEMA_VERSION = len(MIGRATIONS._migrations)
-KNOWN_MIGRATIONS = tuple(m.name for m in MIGRATIONS._migrations)
+def migration_set() -> Migrations:
+    """The steps as sqlite-utils Migrations, which record each applied name and run it in a
+    transaction. Imported only here: sqlite-utils pulls in numpy, a third of a second that
+    read-only commands such as `lodestone check` need not pay."""
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for name, script in STEPS:
+        migrations(name=name)(lambda db, script=script: run_script(db.conn, script))
+    return migrations
