@@ -61,7 +61,7 @@ def run_render(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.out.suffix.lower() != ".png":
         args.parser.error(f"--out {args.out} must name a .png file")
     if args.render_example:
-        from lodestone.ui.app import ensure_example
+        from lodestone.core.example import ensure_example
 
         db = ensure_example(paths)
     else:

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from lodestone.core.fuzzydate import DateError, FuzzyDate, parse_fuzzy_date
 from lodestone.core.money import Money, MoneyError, parse_money
-from lodestone.core.paths import resources_dir
+from lodestone.core.paths import AppPaths, resources_dir
 from lodestone.core.records import (
     RECORD_TYPES,
     Citation,
@@ -90,21 +90,29 @@ def load_example(repo: Repository, path: Path | None = None) -> dict[str, int]:
     return loader.counts
 
 
-def write_example(path: Path) -> dict[str, int]:
+def write_example(path: Path, paths: AppPaths | None = None) -> dict[str, int]:
     """Create (or open) the tracker at `path` and load the example into it.
 
     Refuses a tracker that already holds records: the example's companies would clash with the
-    analyst's, and mixing invented-looking data into real work is worse than an error.
+    analyst's, and mixing invented-looking data into real work is worse than an error. Opened
+    like every writer, under the writer lock.
     """
-    repo = Repository.open(path)
-    try:
-        if any(repo.counts().values()):
+    from lodestone.core.session import open_for_writing
+
+    with open_for_writing(path, paths or AppPaths.default(), backup_on_open=False) as session:
+        if any(session.repo.counts().values()):
             raise ExampleError(
                 f"{path.name} already holds records; the example is written only to an empty one"
             )
-        return load_example(repo)
-    finally:
-        repo.close()
+        return load_example(session.repo)
+
+
+def ensure_example(paths: AppPaths) -> Path:
+    """The example tracker, written into its own file on first use."""
+    paths.ensure()
+    if not paths.example_tracker.exists():
+        write_example(paths.example_tracker, paths)
+    return paths.example_tracker
 
 
 def _items(data: Item, section: str) -> list[Item]:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from lodestone import __version__
 from lodestone.core.db import NewerSchemaError, NotATrackerError, TrackerError
+from lodestone.core.example import ensure_example
 from lodestone.core.lock import LockedError
 from lodestone.core.paths import AppPaths, resources_dir
 from lodestone.core.recovery import cloud_sync_warning
@@ -73,16 +74,6 @@ def open_session(parent: QWidget | None, path: Path, paths: AppPaths, *,
 
 def show_error(parent: QWidget | None, message: str) -> None:
     QMessageBox.warning(parent, "Cannot open tracker", message)
-
-
-def ensure_example(paths: AppPaths) -> Path:
-    """The example tracker, written on first use into its own file."""
-    from lodestone.core.example import write_example
-
-    paths.ensure()
-    if not paths.example_tracker.exists():
-        write_example(paths.example_tracker)
-    return paths.example_tracker
 
 
 class WindowManager:
