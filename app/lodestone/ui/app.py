@@ -21,8 +21,9 @@ from lodestone.core.paths import AppPaths, resources_dir
 from lodestone.core.recovery import cloud_sync_warning
 from lodestone.core.repository import Repository
 from lodestone.core.session import Session, open_for_writing, open_readonly
-from lodestone.ui.backup_jobs import AutoBackup, BackupJob
+from lodestone.ui.backup_jobs import AutoBackup
 from lodestone.ui.context import AppContext
+from lodestone.ui.jobs import Job
 from lodestone.ui.main_window import MainWindow
 
 
@@ -121,7 +122,7 @@ class WindowManager:
             window.statusBar().showMessage("  ".join(warnings), 15000)
         if session.readonly:
             return
-        job = BackupJob(lambda: session.backup_if_changed("open"), window)
+        job = Job(lambda: session.backup_if_changed("open"), window)
         job.failed.connect(lambda m: window.statusBar().showMessage(f"Not backed up: {m}", 15000))
         job.start()
         window.auto_backup = AutoBackup(window.ctx, parent=window)

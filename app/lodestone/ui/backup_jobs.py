@@ -1,4 +1,4 @@
-"""Backups off the GUI thread: one-off jobs, and the automatic backup every N minutes of editing.
+"""The automatic backup every N minutes of editing, off the GUI thread.
 
 A backup reads the whole tracker and runs integrity_check on the copy: seconds for a big
 file. The GUI must never wait for it, so it runs in Qt's thread pool; the core functions
@@ -7,61 +7,14 @@ open their own SQLite connections, so no connection is shared between threads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from lodestone.core.backup import maybe_backup
 from lodestone.core.backup_index import BackupInfo
-from lodestone.core.db import TrackerError
 from lodestone.ui.context import AppContext
+from lodestone.ui.jobs import Job
 
 DEFAULT_INTERVAL_MINUTES = 10
-
-BackupWork = Callable[[], BackupInfo | None]
-
-
-class BackupJob(QObject):
-    """Runs `work` in the thread pool once; reports `done(BackupInfo | None)` or `failed(str)`.
-
-    The signals are queued back to the thread that created the job, so slots run on the GUI
-    thread. Keep a reference until one of them arrives.
-    """
-
-    done = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, work: BackupWork, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._work = work
-        self.running = False
-
-    def start(self, pool: QThreadPool | None = None) -> None:
-        self.running = True
-        self.done.connect(self._finished)
-        self.failed.connect(self._finished)
-        (pool or QThreadPool.globalInstance()).start(_Runnable(self))
-
-    def _finished(self, *_: object) -> None:
-        self.running = False
-
-    def run_here(self) -> None:
-        """The work itself (in whichever thread calls it)."""
-        try:
-            result = self._work()
-        except (TrackerError, OSError) as exc:
-            self.failed.emit(str(exc))
-            return
-        self.done.emit(result)
-
-
-class _Runnable(QRunnable):
-    def __init__(self, job: BackupJob) -> None:
-        super().__init__()
-        self._job = job
-
-    def run(self) -> None:
-        self._job.run_here()
 
 
 class AutoBackup(QObject):
@@ -82,7 +35,7 @@ class AutoBackup(QObject):
         self.setObjectName("storage.autoBackup")
         self._ctx = ctx
         self._edited = False
-        self._job: BackupJob | None = None
+        self._job: Job | None = None
         ctx.notifier.changed.connect(self._mark_edited)
         self.timer = QTimer(self)
         self.timer.setInterval(int(minutes * 60_000))
@@ -103,7 +56,7 @@ class AutoBackup(QObject):
             return False
         self._edited = False
         path, paths = self._ctx.path, self._ctx.paths
-        self._job = BackupJob(lambda: maybe_backup(path, paths, "auto"), self)
+        self._job = Job(lambda: maybe_backup(path, paths, "auto"), self)
         self._job.done.connect(self._done)
         self._job.failed.connect(self._failed)
         self._job.start()

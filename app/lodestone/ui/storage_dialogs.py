@@ -30,8 +30,8 @@ from lodestone.core.db import TrackerError
 from lodestone.core.lock import LockedError
 from lodestone.core.paths import AppPaths
 from lodestone.core.recovery import ForeignWalError, can_recover, latest_good_backup, recover
-from lodestone.ui.backup_jobs import BackupJob
 from lodestone.ui.context import AppContext
+from lodestone.ui.jobs import Job
 
 RIGHT_ALIGNED = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 REASON_LABELS = {
@@ -126,7 +126,7 @@ class BackupsDialog(QDialog):
         self.setObjectName("storage.backupsDialog")
         self.setWindowTitle("Backups")
         self._ctx = ctx
-        self._job: BackupJob | None = None
+        self._job: Job | None = None
         self.folder_label = QLabel(f"Backups of {ctx.path.name} are kept in "
                                    f"{backup_folder(ctx.paths, ctx.path)}")
         self.folder_label.setWordWrap(True)
@@ -188,7 +188,7 @@ class BackupsDialog(QDialog):
         if self._job is not None:
             return
         path, paths = self._ctx.path, self._ctx.paths
-        self._job = BackupJob(lambda: take_backup(path, paths, "manual"), self)
+        self._job = Job(lambda: take_backup(path, paths, "manual"), self)
         self._job.done.connect(self._backed_up)
         self._job.failed.connect(self._backup_failed)
         self.status.setText("Backing up…")

@@ -1,0 +1,55 @@
+"""Work off the GUI thread: run a function once in Qt's thread pool and hear back on the
+thread that started it. The function opens its own SQLite connection: none is shared."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from lodestone.core.db import TrackerError
+
+
+class Job(QObject):
+    """Runs `work` in the thread pool once; reports `done(result)` or `failed(message)`.
+
+    The signals are queued back to the thread that created the job, so slots run on the GUI
+    thread. Keep a reference until one of them arrives.
+    """
+
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, work: Callable[[], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._work = work
+        self.running = False
+
+    def start(self, pool: QThreadPool | None = None) -> None:
+        self.running = True
+        self.done.connect(self._finished)
+        self.failed.connect(self._finished)
+        (pool or QThreadPool.globalInstance()).start(_Runnable(self))
+
+    def _finished(self, *_: object) -> None:
+        self.running = False
+
+    def run_here(self) -> None:
+        """The work itself (in whichever thread calls it)."""
+        try:
+            result = self._work()
+        except (TrackerError, OSError, sqlite3.Error) as exc:
+            self.failed.emit(str(exc))
+            return
+        self.done.emit(result)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, job: Job) -> None:
+        super().__init__()
+        self._job = job
+
+    def run(self) -> None:
+        self._job.run_here()
