@@ -7,6 +7,7 @@ anyone with `LODESTONE_HOME` set) can redirect all of it to a temporary folder.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,9 +55,12 @@ class AppPaths:
 
 
 def resources_dir() -> Path:
-    """The shipped resources: next to the package when installed, the repository's otherwise."""
+    """The shipped resources: the bundle's (PyInstaller unpacks them under `sys._MEIPASS`), next
+    to the package when installed, the repository's otherwise."""
     here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "resources", here.parent.parent / "resources"):
+    unpacked = getattr(sys, "_MEIPASS", None)  # set by PyInstaller's boot loader, never otherwise
+    bundle = [Path(unpacked) / "resources"] if unpacked else []
+    for candidate in (*bundle, here / "resources", here.parent.parent / "resources"):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("Lodestone's resources folder is missing from this installation")
