@@ -240,3 +240,35 @@ def test_hiding_the_bar_applies_the_pending_search(bar_and_model):
     assert model.query.search == ""
     bar.hide()
     assert model.query.search == "vulcan" and model.rowCount() == 1
+
+
+def test_a_big_list_counts_facets_off_the_gui_thread(bar_and_model, qtbot, monkeypatch):
+    from lodestone.ui import filter_bar
+
+    monkeypatch.setattr(filter_bar, "INLINE_COUNT_LIMIT", 0)  # every list counts as big
+    bar, _model = bar_and_model
+    menu = bar.facet_buttons["kind"].menu()
+    menu.popup(QPoint(0, 0))
+    qtbot.waitUntil(menu.isVisible)
+    assert [a.text() for a in menu.actions()] == ["Counting…"]
+    kinds = Counter(kind for _, _, kind, _ in EVENTS)
+    expected = {f"{kind} ({n})" for kind, n in kinds.items()}
+    qtbot.waitUntil(lambda: {a.text() for a in menu.actions()} == expected, timeout=5000)
+    menu.hide()
+    # counted once per query: reopening shows the numbers at once
+    assert set(open_menu(qtbot, menu)) == expected
+
+
+def test_counts_for_a_query_that_moved_on_are_dropped(bar_and_model, qtbot, monkeypatch):
+    from lodestone.ui import filter_bar
+
+    monkeypatch.setattr(filter_bar, "INLINE_COUNT_LIMIT", 0)
+    bar, _model = bar_and_model
+    old = bar.query()
+    bar._count_in_background("kind")
+    job = bar._counting["kind"]
+    bar.search.setText("ban")
+    bar.flush_search()
+    assert bar.query() != old
+    qtbot.waitUntil(lambda: not job.running, timeout=5000)
+    assert "kind" not in bar._counts

@@ -27,12 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from lodestone.core import saved_views
+from lodestone.core.db import open_tracker
 from lodestone.core.fuzzydate import DateError, parse_fuzzy_date
 from lodestone.core.queries import KINDS, ListQuery, count_rows, facet_counts
 from lodestone.ui.context import AppContext
+from lodestone.ui.jobs import Job
 from lodestone.ui.list_model import SHOWS_NAMES_OF, RecordListModel
 
 SEARCH_DELAY_MS = 150
+INLINE_COUNT_LIMIT = 50_000  # lists longer than this count facet values off the GUI thread
 NOUNS = {"company": "companies", "deal": "deals", "event": "events", "source": "sources"}
 DATE_HINT = "A day, month, quarter or year: 2025-11-09, Aug 2025, 2025-Q3 or 2025"
 PROBLEM_COLOR = "#c0392b"
@@ -76,6 +79,7 @@ class FilterBar(QWidget):
         self._query = ListQuery(kind)
         self._model: RecordListModel | None = None
         self._counts: dict[str, list[tuple[str, int]]] = {}  # facet counts of this query
+        self._counting: dict[str, Job] = {}
         self._total: int | None = None  # records in the unfiltered list
         self.setObjectName(f"{kind}.filter_bar")
         spec = KINDS[kind]
@@ -235,9 +239,18 @@ class FilterBar(QWidget):
         return self._counts[key]
 
     def _fill_facet_menu(self, key: str) -> None:
+        """Fill a facet's menu; over a big list the counting runs off the GUI thread (seconds
+        at a million events) and the menu says "Counting…" until the numbers arrive."""
         menu = self.facet_buttons[key].menu()
         menu.clear()
-        counted = self.facet_values(key)
+        rows = self._model.rowCount() if self._model is not None else 0
+        if key not in self._counts and rows <= INLINE_COUNT_LIMIT:
+            self.facet_values(key)
+        if key not in self._counts:
+            menu.addAction("Counting…").setEnabled(False)
+            self._count_in_background(key)
+            return
+        counted = self._counts[key]
         selected = dict(self._query.filters).get(key, ())
         known = {value for value, _ in counted}
         for value, count in counted + [(v, 0) for v in selected if v not in known]:
@@ -247,6 +260,33 @@ class FilterBar(QWidget):
             action.toggled.connect(partial(self._toggle_value, key, value))
         if menu.isEmpty():
             menu.addAction("No values").setEnabled(False)
+
+    def _count_in_background(self, key: str) -> None:
+        if key in self._counting:
+            return
+        path, query = self._ctx.path, self._query
+
+        def count() -> list[tuple[str, int]]:
+            conn = open_tracker(path, readonly=True)  # this thread's own connection
+            try:
+                return facet_counts(conn, query, key)
+            finally:
+                conn.close()
+
+        job = Job(count, self)
+        self._counting[key] = job
+        job.done.connect(partial(self._counted, key, query))
+        job.failed.connect(lambda message: self._counting.pop(key, None))
+        job.start()
+
+    def _counted(self, key: str, query: ListQuery, counts: list[tuple[str, int]]) -> None:
+        self._counting.pop(key, None)
+        if query != self._query:
+            return  # the filters moved on while counting: these numbers are stale
+        self._counts[key] = counts
+        menu = self.facet_buttons[key].menu()
+        if menu.isVisible():
+            self._fill_facet_menu(key)
 
     def _toggle_value(self, key: str, value: str, checked: bool) -> None:
         values = [v for v in dict(self._query.filters).get(key, ()) if v != value]
