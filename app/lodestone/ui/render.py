@@ -29,6 +29,7 @@ def render_view(
     from lodestone.ui.main_window import MainWindow
 
     app = make_application()
+    _quiet_offscreen_notices()
     paths = AppPaths(home) if home else AppPaths.default()
     ctx = open_context(db, paths, readonly=True)
     try:
@@ -54,3 +55,22 @@ def render_view(
     finally:
         ctx.close()
     return out
+
+
+def _quiet_offscreen_notices() -> None:
+    """The offscreen platform says it cannot size windows to hints; a render does not care."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = None
+
+    def handler(mode, context, message):  # type: ignore[no-untyped-def]
+        if "propagateSizeHints" in message:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            import sys
+
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
