@@ -182,3 +182,25 @@ def test_funding_chart_follows_the_deals_filters(window: MainWindow, qtbot):
     assert funding.filters.search == "pakistan"
     window.show_view("funding")
     assert window.stack.currentWidget() is funding
+
+
+def test_cancel_on_leaving_a_dirty_form_keeps_view_and_sidebar(
+    window: MainWindow, qtbot, monkeypatch
+):
+    page = deals_page(window)
+    page.table.selectRow(0)
+    title = page.form.findChild(QLineEdit, "deal.title")
+    qtbot.keyClicks(title, " (edited)")
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    window.sidebar.setCurrentRow(2)  # the user clicks Events
+    assert window.current_view() == "deals"
+    assert window.sidebar.currentRow() == 1
+    assert title.text().endswith(" (edited)")
+
+
+def test_enter_on_a_record_goes_to_its_first_field(window: MainWindow, qtbot):
+    page = deals_page(window)
+    page.table.setFocus()
+    page.table.selectRow(0)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert window.focusWidget() is page.form.findChild(QLineEdit, "deal.title")

@@ -120,7 +120,7 @@ class ListPage(QWidget):
         self.filter_bar.bind(self.model)
         self.filter_bar.queryChanged.connect(self._update_empty)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.table.activated.connect(lambda _index: self.form.setFocus())
+        self.table.activated.connect(lambda _index: self.edit_current())
         self.form.savedRecord.connect(self._saved)
         self.form.openRecord.connect(self.openRecord)
         self.model.modelReset.connect(self._update_empty)
@@ -178,11 +178,16 @@ class ListPage(QWidget):
             if not self.table.currentIndex().isValid():
                 self.table.selectRow(0)
 
+    def edit_current(self) -> None:
+        """Enter on a record: into its form, at the first field."""
+        chain = self.form.focus_chain()
+        (chain[0] if chain else self.form).setFocus(Qt.FocusReason.TabFocusReason)
+
     def new_record(self) -> None:
         if confirm_leave(self.form, self):
             self.table.clearSelection()
             self.form.load(None)
-            self.form.setFocus()
+            self.edit_current()
 
     def _saved(self, kind: str, record_id: int) -> None:
         if kind == self.kind and self.selected_id() != record_id:

@@ -202,17 +202,22 @@ class MainWindow(QMainWindow):
         return build_optional_view(self, key)
 
     def current_view(self) -> str:
+        """The view on screen (the sidebar may already show the one being asked for)."""
+        shown = self.stack.currentWidget()
+        for key, page in self.pages.items():
+            if page is shown:
+                return key
         return VIEWS[max(self.sidebar.currentRow(), 0)][0]
 
     def current_list(self) -> ListPage | None:
-        page = self.pages.get(self.current_view())
+        page = self.stack.currentWidget()
         return page if isinstance(page, ListPage) else None
 
     def show_view(self, key: str) -> None:
         leaving = self.current_list()
         target = self.page(key)
         if leaving is not None and leaving is not target and not self._may_leave(leaving):
-            return
+            key, target = self.current_view(), leaving  # stay, and show so in the sidebar
         self.stack.setCurrentWidget(target)
         row = [v[0] for v in VIEWS].index(key)
         if self.sidebar.currentRow() != row:
