@@ -1,0 +1,63 @@
+"""Progress and cancellation for long core operations (export, import), whoever drives them.
+
+A core function cannot know whether a QThread worker, the command line or a test calls it, so
+it takes two plain callables: `progress(done, total)` to report, and `cancelled()` to ask
+whether to stop. A `Ticker` bundles them so each step of the work is one call, and raises
+`Cancelled` at a point where the operation can still leave nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Progress = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+
+
+class Cancelled(Exception):
+    """The operation was cancelled; whatever it was writing has been discarded."""
+
+    def __init__(self, what: str = "The operation") -> None:
+        super().__init__(f"{what} was cancelled; nothing was changed")
+
+
+class Ticker:
+    """Counts work done against a total, reports it, and checks for a cancel request.
+
+    `total` may grow (`add_total`) when the size of a later step is learnt on the way; the
+    reported `done` never exceeds `total` and never goes backwards.
+    """
+
+    def __init__(
+        self,
+        total: int,
+        progress: Progress | None = None,
+        cancelled: CancelCheck | None = None,
+        what: str = "The operation",
+    ) -> None:
+        self.total = max(0, total)
+        self.done = 0
+        self._progress = progress
+        self._cancelled = cancelled
+        self._what = what
+
+    def check(self) -> None:
+        """Raise Cancelled if a cancel was requested."""
+        if self._cancelled is not None and self._cancelled():
+            raise Cancelled(self._what)
+
+    def add_total(self, more: int) -> None:
+        self.total += max(0, more)
+
+    def advance(self, count: int = 1) -> None:
+        """Count `count` more units done, report, then check for a cancel request."""
+        self.done = min(self.total, self.done + max(0, count))
+        if self._progress is not None:
+            self._progress(self.done, self.total)
+        self.check()
+
+    def finish(self) -> None:
+        """Report completion (done == total), whatever rounding happened on the way."""
+        self.done = self.total
+        if self._progress is not None:
+            self._progress(self.done, self.total)
