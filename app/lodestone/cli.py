@@ -149,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lodestone.cli_render import add_render_command
 
     add_render_command(commands, PROG)
+    from lodestone.cli_snapshot import add_snapshot_commands  # standard library only until it runs
+
+    add_snapshot_commands(commands, PROG)
     return parser
 
 
