@@ -1,105 +1,22 @@
-"""Importing foreign CSV files: mapping, messy files, bad cells, all-or-nothing, companies."""
+"""Importing foreign CSV files: messy files, bad cells, all-or-nothing, events, preview."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from csv_data import count, deals, problems, write
 from lodestone.core.csv_import import (
     CsvImportError,
-    ImportOptionError,
     import_csv,
     preview,
 )
-from lodestone.core.csv_mapping import MappingError, normalise_header, resolve_mapping
+from lodestone.core.csv_mapping import MappingError
 from lodestone.core.progress import Cancelled
 from lodestone.core.records import Company, Deal, Event
 from lodestone.core.repository import Repository
 
 HEADER = "Company Name,Lender,Type,raisedAmt,Date\n"
-
-
-def write(tmp_path: Path, text: str | bytes, name: str = "in.csv") -> Path:
-    path = tmp_path / name
-    if isinstance(text, str):
-        text = text.encode("utf-8")
-    path.write_bytes(text)
-    return path
-
-
-def deals(repo: Repository) -> list[Deal]:
-    ids = [r[0] for r in repo.conn.execute("SELECT id FROM deals ORDER BY id")]
-    return [repo.get("deal", i) for i in ids]  # type: ignore[misc]
-
-
-def count(repo: Repository, table: str) -> int:
-    return int(repo.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-
-
-def problems(report) -> list[str]:  # type: ignore[no-untyped-def]
-    return [e.describe() for e in report.errors]
-
-
-# -- mapping -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("header", "kind", "field"), [
-    ("Company Name", "deals", "recipient"), ("Company Name", "companies", "name"),
-    ("raisedAmt", "deals", "amount"), ("Amount (USD)", "deals", "amount"),
-    ("amount_usd", "deals", "amount"), ("Date", "deals", "announced"),
-    ("Announced", "deals", "announced"), ("DATE_ANNOUNCED", "deals", "announced"),
-    ("Funder", "deals", "funder"), ("Lender", "deals", "funder"),
-    ("  source  URL ", "deals", "source_url"), ("Start Date", "events", "date"),
-    ("Ticker Symbol", "companies", "ticker"), ("parentCompany", "companies", "parent"),
-    ("Commodities", "deals", "commodity"), ("Headline", "events", "title"),
-])  # fmt: skip
-def test_headers_are_matched_with_synonyms(header: str, kind: str, field: str) -> None:
-    others = {"deals": ["Title"], "companies": ["Name"], "events": ["Title", "Date"]}[kind]
-    if field in ("name", "title"):
-        others = [h for h in others if h.lower() != field]
-    if field == "date":
-        others = ["Title"]
-    mapping = resolve_mapping(kind, [*others, header])
-    assert mapping.column_name(field) == header
-
-
-def test_normalised_headers() -> None:
-    assert normalise_header("raisedAmt") == "raised amt"
-    assert normalise_header(" DATE_Announced ") == "date announced"
-    assert normalise_header("Amount (USD)") == "amount"
-
-
-def test_explicit_map_wins_and_can_ignore_a_column() -> None:
-    mapping = resolve_mapping("deals", ["Awardee", "Company Name", "Notes"],
-                              [("Awardee", "recipient"), ("Company Name", ""), ("notes", "")])
-    assert mapping.columns == {"recipient": 0}
-    assert mapping.ignored() == ["Company Name", "Notes"]
-
-
-@pytest.mark.parametrize(("headers", "explicit", "match"), [
-    (["Company Name"], [("Company Name", "bogus")], "unknown field 'bogus'"),
-    (["Company Name"], [("Nope", "recipient")], "no column 'Nope'"),
-    (["Amount", "Date"], [], "no column of the file is mapped to title or recipient"),
-    (["A", "B"], [("A", "recipient"), ("B", "recipient")], "two columns are mapped"),
-])  # fmt: skip
-def test_mapping_errors(headers: list[str], explicit: list[tuple[str, str]], match: str) -> None:
-    with pytest.raises(MappingError, match=match):
-        resolve_mapping("deals", headers, explicit)
-
-
-@pytest.mark.parametrize(("options", "match"), [
-    ({"kind": "widgets"}, "unknown kind 'widgets'"),
-    ({"currency": "usd"}, "unknown currency"),
-    ({"currency": "XYZ"}, "unknown currency"),
-    ({"date_format": "%Q"}, "not valid"),
-    ({"date_format": "%d/%m"}, "must give the day, the month and the year"),
-])  # fmt: skip
-def test_bad_options_are_refused_before_reading(
-    repo: Repository, tmp_path: Path, options: dict[str, str], match: str
-) -> None:
-    kind = options.pop("kind", "deals")
-    with pytest.raises((ImportOptionError, MappingError), match=match):
-        import_csv(repo.conn, tmp_path / "absent.csv", kind, **options)  # type: ignore[arg-type]
 
 
 # -- deals ---------------------------------------------------------------------------------
@@ -257,62 +174,6 @@ def test_header_currency_and_default_currency(repo: Repository, tmp_path: Path) 
     report = import_csv(repo.conn, path, "deals", currency="USD")
     assert not report.invalid
     assert [d.amount.currency for d in deals(repo)] == ["EUR", "GBP"]  # type: ignore[union-attr]
-
-
-# -- companies and matching ----------------------------------------------------------------
-
-
-def test_company_names_are_matched_to_the_tracker(repo: Repository, tmp_path: Path) -> None:
-    vulcan = repo.save(Company("Vulcan Elements Inc."))
-    acme = repo.save(Company("Acme"))
-    path = write(tmp_path, 'Recipient\n"VULCAN ELEMENTS, INCORPORATED"\nvulcan elements inc\n'
-                           "Acme Ltd\nAcme Limited\n")  # fmt: skip
-    report = import_csv(repo.conn, path, "deals")
-    assert not report.invalid, problems(report)
-    parties = [d.parties[0].company_id for d in deals(repo)]
-    assert parties[:2] == [vulcan.id, vulcan.id]
-    assert parties[2] == parties[3] != acme.id  # one new "Acme Ltd", a likely duplicate
-    assert report.matched == {"VULCAN ELEMENTS, INCORPORATED": "Vulcan Elements Inc.",
-                              "vulcan elements inc": "Vulcan Elements Inc."}  # fmt: skip
-    assert report.duplicates == [("Acme Ltd", "Acme")]
-    assert "likely duplicate, kept separate: 'Acme Ltd' and 'Acme'" in "\n".join(report.lines())
-
-
-def test_company_choices_merge_a_likely_duplicate(repo: Repository, tmp_path: Path) -> None:
-    acme = repo.save(Company("Acme"))
-    path = write(tmp_path, "Recipient\nAcme Ltd\n")
-    report = import_csv(repo.conn, path, "deals", company_choices={"Acme Ltd": acme.id})  # type: ignore[dict-item]
-    assert deals(repo)[0].parties[0].company_id == acme.id and not report.new_companies
-
-
-def test_companies_file(repo: Repository, tmp_path: Path) -> None:
-    repo.save(Company("Existing Corp"))
-    text = ("Company Name,Type,Ticker,Parent Company,Website,Country\n"
-            "ReElement Technologies,company,,American Resources Corp.,https://re.example,US\n"
-            "American Resources Corp.,Company,NASDAQ:AREC,,,us\n"
-            "existing corporation,,,,,\n"
-            "Energy Agency,Agency,,,,Canada\n")  # fmt: skip
-    report = import_csv(repo.conn, write(tmp_path, text), "companies")
-    assert report.stored == 3 and not report.invalid, problems(report)
-    child, parent = repo.find_company("ReElement Technologies"), repo.find_company(
-        "American Resources Corp.")  # fmt: skip
-    assert child is not None and parent is not None and child.parent_id == parent.id
-    assert (parent.exchange, parent.ticker, parent.country) == ("NASDAQ", "AREC", "US")
-    agency = repo.find_company("Energy Agency")
-    assert agency is not None and (agency.kind, agency.country) == ("government agency", "CA")
-    assert [r.note for r in report.skipped] == [
-        "'existing corporation' is already in the tracker; the row was skipped"]
-    assert count(repo, "companies") == 4 and not report.new_companies
-
-
-def test_companies_file_errors(repo: Repository, tmp_path: Path) -> None:
-    text = "Name,Kind,Parent\nA,company,B\nA,company,\nB,spaceship,\n"
-    report = import_csv(repo.conn, write(tmp_path, text), "companies")
-    messages = problems(report)
-    assert "row 3, column 'Name' ('A'): Name 'A' repeats row 2" in messages
-    assert any("row 4, column 'Kind' ('spaceship')" in m for m in messages)
-    assert any("row 2, column 'Parent' ('B'): Parent company is on row 4" in m
-               for m in messages)  # fmt: skip
 
 
 # -- events --------------------------------------------------------------------------------

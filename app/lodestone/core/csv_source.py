@@ -35,6 +35,13 @@ class CsvImportError(TrackerError):
     TrackerError, so the command line and background jobs report it like a refused file)."""
 
 
+def allow_long_fields() -> None:
+    """Let csv read cells as long as any text a record may hold (its default limit is 128 KiB,
+    a notes field pasted from a report can be longer)."""
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(min(sys.maxsize, FIELD_LIMIT))
+
+
 def _detect_encoding(path: Path) -> tuple[str, str | None]:
     """("utf-8-sig", None), or a fallback encoding and the warning that says so."""
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -107,8 +114,7 @@ class CsvSource:
             raise CsvImportError(f"{path} is a folder, not a CSV file")
         if path.stat().st_size == 0:
             raise CsvImportError(f"{path} is empty")
-        if csv.field_size_limit() < FIELD_LIMIT:
-            csv.field_size_limit(min(sys.maxsize, FIELD_LIMIT))
+        allow_long_fields()
         encoding, warning = _detect_encoding(path)
         with path.open(encoding=encoding, newline="") as handle:
             first = handle.readline()

@@ -32,7 +32,8 @@ from lodestone.core.snapshot_format import (
     SnapshotError,
     generic_spec,
 )
-from lodestone.core.snapshot_restore import ImportReport, import_snapshot
+from lodestone.core.snapshot_report import ImportReport
+from lodestone.core.snapshot_restore import import_snapshot
 
 __all__ = ["ImportReport", "Manifest", "SnapshotError", "export_snapshot", "import_snapshot"]
 

@@ -44,6 +44,15 @@ Cells:
 - Safe to open in a spreadsheet: a text cell that starts with `=`, `+`, `-`, `@`, a tab or a
   carriage return (after any leading apostrophes) gets one more leading `'`, so it is never
   run as a formula; import removes it again. Number and date columns are never changed.
+
+Importing (`lodestone import SNAPSHOT`, or File → Import Snapshot…) first checks every file
+against the manifest: a snapshot with a missing or edited file is refused and nothing
+is changed. Into a new or empty tracker the snapshot is restored exactly (export it again and
+you get the same files). Into a tracker that has records it is merged by id, in one
+transaction: rows already there and identical are skipped, new ids are added, and a row whose
+id holds something different (compared cell by cell, timestamps aside) is a conflict: it is
+listed and the tracker's version kept, with whatever belongs to it (a conflicting deal's
+parties, tranches and tags). The change history is not part of a snapshot.
 ---------------------------------------------------------------------------------------------
 """
 

@@ -15,16 +15,15 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lodestone.core.bulk_indexes import drop_indexes, recreate_indexes
 from lodestone.core.check import count_records
+from lodestone.core.csv_source import allow_long_fields
 from lodestone.core.db import open_tracker
 from lodestone.core.progress import CancelCheck, Progress, Ticker
 from lodestone.core.repository import Repository
@@ -36,64 +35,19 @@ from lodestone.core.snapshot_format import (
     FILES,
     RECORD_TABLES,
     FileSpec,
-    Manifest,
     SnapshotError,
     generic_spec,
 )
+from lodestone.core.snapshot_report import Conflict, ImportReport
 
 BATCH_ROWS = 1000
 CACHE_KIB = 256 * 1024  # a larger page cache for the duration of an import (256 MiB at most)
 DEFERRED_INDEX_TABLES = ("deals", "deal_parties", "tranches", "events", "event_companies")
-MAX_LISTED = 1000  # conflicts described one by one; the rest are counted
 _UNCOMPARED = ("created_at", "updated_at")
 _OWNERS = {"deal_parties": ("deal", "deal_id"), "tranches": ("deal", "deal_id"),
            "event_companies": ("event", "event_id")}  # fmt: skip
 _KIND_OF_TABLE = {table: kind for kind, table in RECORD_TABLES.items()}
 _UNIQUE = ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A snapshot row that was not imported, and why."""
-
-    file: str
-    key: tuple[Any, ...]
-    line: int
-    reason: str
-
-    def describe(self) -> str:
-        key = ", ".join(str(k) for k in self.key)
-        return f"{self.file} line {self.line} ({key}): {self.reason}"
-
-
-@dataclass
-class ImportReport:
-    """What an import did: `restored` when the tracker was empty (an exact restore)."""
-
-    source: Path
-    manifest: Manifest
-    restored: bool = False
-    added: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    conflicts: list[Conflict] = field(default_factory=list)
-    conflict_count: int = 0
-
-    def lines(self) -> list[str]:
-        """The report as sentences, for the command line and the import dialog."""
-        verb = "Restored" if self.restored else "Added"
-        added = ", ".join(f"{n:,} {name.removesuffix('.csv').replace('_', ' ')}"
-                          for name, n in self.added.items() if n) or "nothing"  # fmt: skip
-        lines = [f"{verb} {added} from {self.source.name}."]
-        unchanged = sum(self.unchanged.values())
-        if unchanged:
-            lines.append(f"{unchanged:,} rows were already in the tracker, unchanged.")
-        if self.conflict_count:
-            lines.append(f"{self.conflict_count:,} rows conflict with the tracker and were not "
-                         "imported (the tracker's version was kept):")  # fmt: skip
-            lines += [f"  {c.describe()}" for c in self.conflicts]
-            if self.conflict_count > len(self.conflicts):
-                lines.append(f"  ... and {self.conflict_count - len(self.conflicts):,} more")
-        return lines
 
 
 @contextmanager
@@ -107,12 +61,6 @@ def _writing(conn_or_path: sqlite3.Connection | Path | str) -> Iterator[sqlite3.
     finally:
         if own:
             conn.close()
-
-
-def _ensure_field_limit() -> None:
-    """Let csv read the longest text a record may hold (its default stops at 128 KiB)."""
-    if csv.field_size_limit() < 64 << 20:
-        csv.field_size_limit(min(sys.maxsize, 64 << 20))
 
 
 class _Merger:
@@ -267,11 +215,9 @@ class _Merger:
 
     def _conflict(self, spec: FileSpec, key: tuple[Any, ...], line: int, reason: str,
                   kept_out: dict[str, set[int]]) -> None:  # fmt: skip
-        self.report.conflict_count += 1
         if len(spec.key) == 1:
             kept_out[spec.table].add(key[0])
-        if len(self.report.conflicts) < MAX_LISTED:
-            self.report.conflicts.append(Conflict(spec.name, key, line, reason))
+        self.report.add_conflict(Conflict(spec.name, key, line, reason))
 
     def _insert(self, spec: FileSpec, new: list[tuple[int, tuple[Any, ...], tuple[Any, ...]]],
                 position: dict[str, int]) -> None:  # fmt: skip
@@ -355,7 +301,7 @@ def import_snapshot(
     place for the backup taken before every import.
     """
     source = Path(source)
-    _ensure_field_limit()
+    allow_long_fields()
     with SnapshotReader(source) as snapshot:
         manifest = snapshot.manifest
         if manifest.schema_version > SCHEMA_VERSION:
