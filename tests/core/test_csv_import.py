@@ -76,8 +76,9 @@ def test_dates(repo: Repository, tmp_path: Path, cell: str, fmt: str | None, iso
     path = write(tmp_path, f"Recipient,Announced\nAcme,{cell}\n")
     report = import_csv(repo.conn, path, "deals", date_format=fmt)
     assert not report.invalid, problems(report)
-    announced = deals(repo)[0].announced
-    assert announced is not None and announced.iso == iso
+    (deal,) = deals(repo)
+    assert deal.announced is not None and deal.announced.iso == iso
+    assert deal.title == f"Acme deal ({deal.announced.display()})"  # no title, no instrument
 
 
 @pytest.mark.parametrize(("row", "column", "reason"), [
@@ -156,6 +157,10 @@ def test_dry_run_writes_nothing(repo: Repository, tmp_path: Path) -> None:
     assert [c.name for c in report.new_companies] == ["Acme"]
     assert all(count(repo, t) == 0 for t in ("deals", "companies", "sources", "change_log"))
     assert "Would import 1 deals (dry run: nothing was written)." in report.lines()
+    path.write_text("Recipient,Amount\nAcme,5\nBad,lots\n")
+    report = import_csv(repo.conn, path, "deals", currency="USD", dry_run=True)
+    assert report.lines()[1].startswith("Nothing would be imported: 1 row has errors")
+    assert count(repo, "deals") == 0
 
 
 def test_sources_are_cited_and_shared(repo: Repository, tmp_path: Path) -> None:

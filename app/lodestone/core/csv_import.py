@@ -87,8 +87,9 @@ class CsvImportReport:
                        + (" (dry run: nothing was written)." if self.dry_run else "."))
         elif self.invalid:
             rows = _count(len(self.invalid), "row has", "rows have")
-            out.append(f"Nothing was imported: {rows} errors (fix them, or use --skip-invalid "
-                       "to import the valid rows).")
+            verb = "would be" if self.dry_run else "was"
+            out.append(f"Nothing {verb} imported: {rows} errors (fix them, or use "
+                       "--skip-invalid to import the valid rows).")
         out += [f"  {r.note} (row {r.row})" for r in self.skipped[:listed]]
         if self.new_companies:
             names = ", ".join(c.name for c in self.new_companies[:listed])

@@ -22,8 +22,8 @@ from lodestone.core.csv_values import (
     read_money,
     split_names,
 )
-from lodestone.core.fieldcheck import FieldChecks, FieldError, clean_text
-from lodestone.core.fuzzydate import FuzzyDate
+from lodestone.core.fieldcheck import FieldChecks, FieldError, clean_text, parse_field
+from lodestone.core.fuzzydate import DateError, FuzzyDate
 from lodestone.core.records import Company, Deal, Event, Party, Source, Tranche
 from lodestone.core.validation import NAME_LIMIT, validate, validate_source
 from lodestone.core.vocabulary import COMPANY_KINDS, DEAL_STATUSES, EVENT_KINDS, INSTRUMENTS
@@ -126,10 +126,15 @@ class RowParser:
         self.reject(result, _FIELD_ALIASES.get(name, name), error.message)
 
     def _date(self, result: RowResult, cells: list[str], name: str) -> FuzzyDate | None:
-        text = self._text(cells, name)
-        value, problem = read_date(text, self.date_format)
-        if problem:
-            self.reject(result, name, problem)
+        def strict(text: str) -> FuzzyDate | None:
+            value, problem = read_date(text, self.date_format)
+            if problem:
+                raise DateError(problem)
+            return value
+
+        value, error = parse_field(name, strict, self._text(cells, name))
+        if error is not None:
+            self.reject(result, name, error.message)
         return value
 
     def _country(self, cells: list[str]) -> str:
@@ -189,7 +194,8 @@ class RowParser:
             self._title_from = "recipient"
         if not title and recipient is not None:
             when = f" ({announced.display()})" if announced else ""
-            title = f"{self.matcher.name_of(recipient)} {instrument}{when}"
+            what = instrument if self._text(cells, "instrument") else "deal"
+            title = f"{self.matcher.name_of(recipient)} {what}{when}"
         tranches = []
         if funder is not None or amount is not None or self._text(cells, "instrument"):
             tranches.append(Tranche(instrument, amount, funder))
