@@ -204,3 +204,18 @@ def test_enter_on_a_record_goes_to_its_first_field(window: MainWindow, qtbot):
     page.table.selectRow(0)
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert window.focusWidget() is page.form.findChild(QLineEdit, "deal.title")
+
+
+def test_timeline_follows_events_filters_and_highlights_the_selection(window, qtbot, monkeypatch):
+    timeline = window.page("timeline")
+    highlighted = []
+    monkeypatch.setattr(timeline, "highlight", lambda kind, rid: highlighted.append((kind, rid)))
+    queries = []
+    monkeypatch.setattr(timeline, "set_query", queries.append)
+    window.show_view("events")
+    page = window.page("events")
+    qtbot.keyClicks(page.filter_bar.search, "shipment")
+    page.filter_bar.flush_search()
+    assert queries[-1].search == "shipment"
+    page.table.selectRow(0)
+    assert highlighted[-1] == ("event", page.selected_id())

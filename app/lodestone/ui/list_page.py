@@ -69,6 +69,7 @@ class ListPage(QWidget):
 
     countsChanged = Signal()
     openRecord = Signal(str, int)
+    recordSelected = Signal(str, int)
 
     def __init__(self, ctx: AppContext, kind: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -170,6 +171,8 @@ class ListPage(QWidget):
             self._restoring = False
             return
         self.form.load(None if new_id is None else self.ctx.repo.get(self.kind, new_id))
+        if new_id is not None:
+            self.recordSelected.emit(self.kind, new_id)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """The first time a list is shown, its first record is in the form, not a blank one."""

@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
         if key in KIND_OF_VIEW:
             page = ListPage(self.ctx, KIND_OF_VIEW[key])
             page.openRecord.connect(self.open_record)
+            page.recordSelected.connect(self._record_selected)
             page.restore_state()
             return page
         if key == "trash":
@@ -235,6 +236,12 @@ class MainWindow(QMainWindow):
         page = self.page(VIEW_OF_KIND[kind])
         assert isinstance(page, ListPage)
         page.select_id(record_id)
+
+    def _record_selected(self, kind: str, record_id: int) -> None:
+        """A record chosen in a list is highlighted on the timeline, if it has been opened."""
+        timeline = self.pages.get("timeline")
+        if timeline is not None and kind in ("deal", "event"):
+            timeline.highlight(kind, record_id)
 
     def filter_deals(self, deal_ids: list[int]) -> None:
         """Show only these deals in the Deals list (from a click on the funding chart)."""

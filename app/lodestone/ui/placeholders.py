@@ -28,5 +28,8 @@ def build_optional_view(window: MainWindow, key: str) -> QWidget:
         timeline = TimelineView(window.ctx)
         timeline.setObjectName("page.timeline")
         timeline.openRecord.connect(window.open_record)
+        events = window.page("events")  # the timeline follows the Events list's filters
+        timeline.set_query(events.filter_bar.query())
+        events.filter_bar.queryChanged.connect(timeline.set_query)
         return timeline
     raise KeyError(f"no view named {key!r}")
