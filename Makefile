@@ -7,7 +7,7 @@ PACKAGE_STAMP := $(VENV)/.installed-package
 DESKTOP := packaging/lodestone.desktop
 METAINFO := packaging/io.github.lodestone.Lodestone.metainfo.xml
 
-.PHONY: run test bench lint clean package package-check icons
+.PHONY: run test bench lint clean package package-check icons screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,18 @@ package-check: $(STAMP)
 # The PNG sizes of the icon, redrawn from resources/icons/lodestone.svg.
 icons: $(STAMP)
 	$(BIN)/python packaging/make_icons.py
+
+# The README's screenshots: each view of the example tracker, drawn by `lodestone render`
+# (VIEW or VIEW/RECORD, the record shown in the view's form).
+SCREENSHOTS := deals/deal:1 companies/company:1 events/event:4 sources timeline funding trash
+screenshots: $(STAMP)
+	mkdir -p docs/screenshots
+	for shot in $(SCREENSHOTS); do \
+		view=$${shot%%/*}; select=$${shot#$$view}; \
+		env -u LODESTONE_HOME -u XDG_DATA_HOME HOME=$$(mktemp -d) QT_QPA_PLATFORM=offscreen \
+			$(BIN)/lodestone render --example --view $$view --size 1280x800 \
+			$${select:+--select $${select#/}} --out docs/screenshots/$$view.png || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info app/*.egg-info

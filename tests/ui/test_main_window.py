@@ -48,6 +48,7 @@ def test_opens_on_deals_with_counts_in_status_bar(window: MainWindow):
     assert "3 deals" in window.counts_label.text()
     assert "13 companies" in window.counts_label.text()
     assert window.path_label.text().endswith("example.db")
+    assert not window.path_label.text().startswith(str(Path.home()))
 
 
 def test_view_shortcuts_switch_pages(window: MainWindow, qtbot):

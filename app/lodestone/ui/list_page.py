@@ -231,7 +231,8 @@ class ListPage(QWidget):
         header.setResizeContentsPrecision(40)
         self.table.resizeColumnsToContents()
         for column in range(self.model.columnCount() - 1):
-            header.resizeSection(column, max(70, min(header.sectionSize(column), 230)))
+            cap = 240 if column == 0 else 170
+            header.resizeSection(column, max(70, min(header.sectionSize(column), cap)))
 
     def restore_state(self) -> None:
         settings = self.ctx.settings

@@ -41,6 +41,12 @@ VIEW_OF_KIND = {kind: view for view, kind in KIND_OF_VIEW.items()}
 MAX_RECENT = 10
 
 
+def display_path(path: Path) -> str:
+    """A path as people write it: the home folder as ~."""
+    home = Path.home()
+    return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
+
+
 class MainWindow(QMainWindow):
     """One window per open tracker. Asks the app (via signals) to open another file."""
 
@@ -72,7 +78,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.path_label = QLabel(str(ctx.path) + ("  (read-only)" if ctx.readonly else ""))
+        self.path_label = QLabel(display_path(ctx.path) + ("  (read-only)" if ctx.readonly else ""))
         self.path_label.setObjectName("status.path")
         self.counts_label = QLabel()
         self.counts_label.setObjectName("status.counts")

@@ -32,6 +32,9 @@ def render_view(
     _quiet_offscreen_notices()
     paths = AppPaths(home) if home else AppPaths.default()
     ctx = open_context(db, paths, readonly=True)
+    # Drawn as the analyst sees it when editing; the connection itself stays read-only, so
+    # nothing can be written even by mistake.
+    ctx.readonly = False
     try:
         window = MainWindow(ctx)
         window.resize(*size)

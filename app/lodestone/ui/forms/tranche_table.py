@@ -134,6 +134,9 @@ class TrancheTable(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        # the funder's name matters most; amounts are short ("$620M"), currencies three letters
+        for column, width in ((FUNDER, 190), (INSTRUMENT, 90), (AMOUNT, 80), (CURRENCY, 50)):
+            header.resizeSection(column, width)
         self.add_button = self._button("Add Tranche", "deal.tranches.add", self.add_tranche)
         self.remove_button = self._button(
             "Remove Tranche", "deal.tranches.remove", self.remove_selected
