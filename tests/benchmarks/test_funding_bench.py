@@ -1,68 +1,90 @@
-"""Benchmark: regrouping the funding chart over 100,000 deals (target: 200 ms or less).
+"""The Funding view at each size (a tenth as many deals as events): its first render, and
+regrouping it (every Group by, Stack by and currency choice in turn) until the chart is drawn.
 
-Prints the timings; asserts only that the figures are there, never a time (machines differ).
-The generated tracker is cached under `.bench-cache/` at the repository root, since making it
-takes longer than the benchmark itself.
+Reports into the shared table; asserts only that each step drew a breakdown, never a time.
 """
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
-import time
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from lodestone.core.db import open_tracker
-from lodestone.core.funding import breakdown
-from lodestone.core.generate import GenerateSpec, generate_tracker
-from lodestone.core.paths import AppPaths
+from bench_gui import discard, open_window, painted
+from bench_harness import elapsed_ms, median_ms, middle, runs_for
+from bench_table import BenchTable, Target
+from lodestone.ui.main_window import MainWindow
+from PySide6.QtWidgets import QComboBox
 
-DEALS = 100_000
-SPEC = GenerateSpec(companies=5_000, deals=DEALS, events=0, seed=5)
-CACHE = Path(__file__).resolve().parents[2] / ".bench-cache"
-TARGET_MS = 200
-# What the Funding view asks for: all time bars; the 40 largest company or deal bars.
-CASES = [(by, stack) for by in ("year", "quarter", "company", "deal")
-         for stack in ("instrument", "funder-type", "funder")]  # fmt: skip
+pytestmark = pytest.mark.bench
+
+REGROUP_TARGET = Target(limit=200)
+CURRENCIES_TRIED = 3  # the first currencies present, then "All in ... (converted)"
 
 
-@pytest.fixture(scope="module")
-def tracker() -> Iterator[sqlite3.Connection]:
-    CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"funding-{SPEC.companies}c-{SPEC.deals}d-seed{SPEC.seed}.db"
-    if not path.exists():
-        partial = path.with_name(path.stem + "-partial.db")  # renamed once complete
-        partial.unlink(missing_ok=True)
-        generate_tracker(partial, AppPaths(CACHE / "home"), SPEC)
-        shutil.move(partial, path)
-    conn = open_tracker(path)  # migrates an older cached file, as the app would
-    yield conn
-    conn.close()
+def funding_view(window: MainWindow):  # type: ignore[no-untyped-def]
+    view = window.page("funding")
+    window.show_view("funding")
+    return view
 
 
-def _best_ms(conn: sqlite3.Connection, runs: int = 3, **options) -> tuple[float, object]:
-    best, data = float("inf"), None
-    for _ in range(runs):
-        started = time.perf_counter()
-        data = breakdown(conn, **options)
-        best = min(best, (time.perf_counter() - started) * 1000)
-    return best, data
+def test_funding_first_render(bench_ctx, bench_size: int, bench_table: BenchTable) -> None:
+    windows: list[MainWindow] = []
+
+    def fresh() -> None:
+        while windows:
+            discard(windows.pop())
+        windows.append(open_window(bench_ctx))
+
+    def show() -> None:
+        window = windows[-1]
+        window.show_view("funding")
+        painted(window.page("funding").chart.canvas.viewport())
+
+    ms, runs = median_ms(show, prepare=fresh)
+    view = windows[-1].page("funding")
+    assert view.data is not None and view.data.bars
+    bench_table.add("Funding view: first render", bench_size, ms, runs=runs,
+                    note=f"{view.data.bar_count:,} bars; pyqtgraph imported by the first run")
+    fresh()
+    discard(windows.pop())
 
 
-@pytest.mark.bench
-def test_regrouping_over_100k_deals(tracker: sqlite3.Connection) -> None:
-    print(f"\nfunding breakdown over {DEALS:,} deals (best of 3; target <= {TARGET_MS} ms)")
-    for by, stack in CASES:
-        top = 40 if by in ("company", "deal") else None
-        ms, data = _best_ms(tracker, by=by, stack=stack, currency="USD", top=top, top_stacks=12,
-                            gap_limit=500)  # fmt: skip
-        flag = "" if ms <= TARGET_MS else "  (over target)"
-        print(f"  {by:8} x {stack:12} {ms:8.1f} ms  {data.bar_count:>6,} bars{flag}")
-        assert data.bars and data.gap_count > 0
-    ms, data = _best_ms(tracker, runs=1, by="year", stack="instrument", reporting="USD",
-                        gap_limit=500)  # fmt: skip
-    print(f"  converted to USD (no rates recorded) {ms:8.1f} ms, "
-          f"{data.unconvertible_count:,} deals listed as not converted")
-    assert data.unconvertible_count > 0
+def test_funding_regroup(bench_ctx, bench_size: int, bench_table: BenchTable) -> None:
+    window = open_window(bench_ctx)
+    view = funding_view(window)
+    painted(view.chart.canvas.viewport())
+    combos: list[tuple[str, QComboBox, list[int]]] = [
+        ("group by", view.group_by, list(range(view.group_by.count()))),
+        ("stack by", view.stack_by, list(range(view.stack_by.count()))),
+    ]
+    currencies = [i for i in range(view.currency.count())
+                  if not str(view.currency.itemData(i)).startswith("reporting:")]
+    converted = [i for i in range(view.currency.count()) if i not in currencies]
+    combos.append(("currency", view.currency, currencies[:CURRENCIES_TRIED] + converted[:1]))
+    # every choice of every control, each reached from the one before (never a no-op)
+    steps = [(name, combo, i) for name, combo, choices in combos for i in choices[1:] + [0]]
+    times: dict[str, list[float]] = {}
+
+    def cycle() -> None:
+        for name, combo, index in steps:
+            before = view.data
+
+            def choose(combo: QComboBox = combo, index: int = index) -> None:
+                combo.setCurrentIndex(index)
+
+            ms = elapsed_ms(lambda: painted(view.chart.canvas.viewport(), choose))
+            assert view.data is not before and view.data is not None
+            times.setdefault(f"{name} {combo.itemText(index)}", []).append(ms)
+
+    try:
+        cycle()
+        runs = runs_for([max(map(max, times.values()))], 3)
+        for _ in range(runs - 1):
+            cycle()
+    finally:
+        discard(window)
+    medians = {label: middle(found) for label, found in times.items()}
+    label, ms = max(medians.items(), key=lambda item: item[1])
+    over = [f"{name} {t:,.0f}" for name, t in medians.items() if not REGROUP_TARGET.met(t, None)]
+    note = f"slowest: {label}; {len(medians)} choices" + (
+        f"; over target: {', '.join(over)} ms" if over else "")
+    bench_table.add("Funding view: regroup (slowest choice)", bench_size, ms,
+                    target=REGROUP_TARGET, runs=runs, note=note)

@@ -1,153 +1,175 @@
-"""How the events list feels with a million events: first paint, jump to the end, a search
-keystroke and a sort by each column, timed through the real model, filter bar and view.
+"""How the record lists feel at each size: the window's first paint, each list's first paint,
+the jump to its end, a search keystroke and a sort by every column, timed through the real
+main window, filter bar and table until the rows are drawn.
 
-Prints a table; asserts nothing about time (machines differ), only that each step showed
-what it should. The generated tracker is cached under `.bench-cache/` at the repository root
-(git-ignored) because generating it takes about a minute.
+Reports into the shared table; asserts nothing about time (machines differ), only that each
+step showed what it should. The trackers are the harness's cached ones, opened read-only.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
 import pytest
-from lodestone.core import queries
-from lodestone.core.generate import GenerateSpec, generate_tracker
-from lodestone.core.paths import AppPaths
+from bench_gui import discard, open_window, painted, show_list
+from bench_harness import elapsed_ms, median_ms, middle, runs_for, sample_median
+from bench_table import BenchTable, Target
 from lodestone.core.queries import KINDS
-from lodestone.core.repository import Repository
-from lodestone.ui.context import AppContext
-from lodestone.ui.filter_bar import FilterBar
-from lodestone.ui.list_model import RecordListModel
+from lodestone.ui.list_page import ListPage
+from lodestone.ui.main_window import KIND_OF_VIEW, MainWindow
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QTableView
 
 pytestmark = pytest.mark.bench
 
-SPEC = GenerateSpec(companies=5_000, deals=50_000, events=1_000_000, seed=7)
-CACHE = Path(__file__).resolve().parents[2] / ".bench-cache"
-TYPED = "export"
+LISTS = ("companies", "deals", "events")
+# A word an analyst would type into each list's search, one key at a time; for companies the
+# first word of the first company's name (there are only ten at the smallest size).
+TYPED = {"deals": "offtake", "events": "export"}
+LIST_TARGET = Target(limit=100)
+SORT_TARGET = Target(limit=300)
+ASC, DESC = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
 
 
-def cached_tracker() -> Path:
-    """The benchmark tracker, generated once (under a temporary name until complete)."""
-    path = CACHE / f"events-{SPEC.events}-c{SPEC.companies}-d{SPEC.deals}-s{SPEC.seed}.db"
-    if not path.exists():
-        CACHE.mkdir(exist_ok=True)
-        partial = path.with_name(path.name + ".partial")
-        for leftover in CACHE.glob(partial.name + "*"):
-            leftover.unlink()
-        generate_tracker(partial, SPEC)
-        partial.rename(path)
-    return path
+class Windows:
+    """Fresh windows for each run (so no page is cached from the last), discarded at the end."""
 
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        self.ctx = ctx
+        self.made: list[MainWindow] = []
 
-@pytest.fixture(scope="module")
-def tracker() -> Path:
-    return cached_tracker()
+    def fresh(self, view: str | None = None) -> MainWindow:
+        for window in self.made:
+            discard(window)
+        self.made = [open_window(self.ctx)]
+        if view is not None:
+            show_list(self.made[0], view)
+        return self.made[0]
+
+    @property
+    def current(self) -> MainWindow:
+        return self.made[-1]
+
+    def page(self, view: str) -> ListPage:
+        page = self.current.pages[view]
+        assert isinstance(page, ListPage)
+        return page
+
+    def close(self) -> None:
+        for window in self.made:
+            discard(window)
+        self.made = []
 
 
 @pytest.fixture
-def ctx(tracker: Path, tmp_path: Path, qapp) -> Iterator[AppContext]:
-    # read-only: the cached file is never migrated or written by a benchmark
-    context = AppContext.create(
-        Repository.open(tracker, readonly=True), AppPaths(tmp_path / "home"), tracker, True
-    )
-    yield context
-    context.close()
+def windows(bench_ctx):  # type: ignore[no-untyped-def]
+    made = Windows(bench_ctx)
+    yield made
+    made.close()
 
 
-class Timings:
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.rows: list[tuple[str, float, int]] = []
-        self._fetched = 0
-        real = queries.fetch_rows
+def test_main_window_in_process(bench_ctx, bench_size: int, bench_table: BenchTable) -> None:
+    """Building the window over an open tracker and painting its first view (the Deals
+    list): the part of start-up that depends on the tracker's size."""
+    shown: list[MainWindow] = []
 
-        def counting(conn, query, offset, limit):
-            found = real(conn, query, offset, limit)
-            self._fetched += len(found)
-            return found
+    def build() -> None:
+        shown.append(open_window(bench_ctx, "deals"))
 
-        monkeypatch.setattr(queries, "fetch_rows", counting)
+    def discard_shown() -> None:
+        while shown:
+            discard(shown.pop())
 
-    def time(self, label: str, step: Callable[[], object]) -> None:
-        self._fetched = 0
-        started = time.perf_counter()
-        step()
-        QApplication.processEvents()
-        self.rows.append((label, (time.perf_counter() - started) * 1000, self._fetched))
-
-    def print(self) -> None:
-        print(f"\n{'events list, ' + format(SPEC.events, ',') + ' events':<44}{'ms':>10}"
-              f"{'rows read':>11}")
-        for label, ms, fetched in self.rows:
-            print(f"{label:<44}{ms:>10.1f}{fetched:>11,}")
+    ms, runs = median_ms(build, prepare=discard_shown)
+    page = shown[-1].current_list()
+    assert page is not None and page.kind == "deal" and page.model.rowCount() > 0
+    discard_shown()
+    bench_table.add("main window built and painted (in-process, tracker open)", bench_size, ms,
+                    runs=runs, note="the Deals list is the first view")  # fmt: skip
 
 
-def painted(view: QTableView) -> None:
-    view.viewport().repaint()  # paints now: data() for every visible row
+@pytest.mark.parametrize("view", LISTS)
+def test_list_first_paint_and_end(windows: Windows, view: str, bench_size: int,
+                                  bench_table: BenchTable) -> None:  # fmt: skip
+    title = view.capitalize()
+    ms, runs = median_ms(lambda: show_list(windows.current, view), prepare=windows.fresh)
+    page = windows.page(view)
+    rows = page.model.rowCount()
+    assert rows > 0 and page.table.rowAt(0) == 0
+    bench_table.add(f"{title} list: first paint", bench_size, ms, target=LIST_TARGET, runs=runs,
+                    note=f"{rows:,} rows; page built, rows drawn")  # fmt: skip
+
+    def jump() -> None:
+        painted(windows.page(view).table.viewport(), windows.page(view).table.scrollToBottom)
+
+    ms, runs = median_ms(jump, prepare=lambda: windows.fresh(view))
+    table = windows.page(view).table
+    last = table.visualRect(table.model().index(rows - 1, 0))
+    assert table.viewport().rect().contains(last)
+    bench_table.add(f"{title} list: jump to the end", bench_size, ms, target=LIST_TARGET,
+                    runs=runs)  # fmt: skip
 
 
-def test_events_list_with_a_million_events(ctx, qtbot, monkeypatch):
-    timings = Timings(monkeypatch)
-    shown: dict[str, object] = {}
+@pytest.mark.parametrize("view", LISTS)
+def test_search_keystrokes(windows: Windows, view: str, bench_size: int, bench_table: BenchTable,
+                           qtbot) -> None:  # fmt: skip
+    """Typing a word: each keystroke until the list shows its matches (the 150 ms pause the
+    bar waits for more typing is skipped); the figure is the slowest keystroke."""
+    conn = windows.ctx.repo.conn
+    word = TYPED.get(view) or conn.execute(
+        "SELECT lower(name) FROM companies ORDER BY id LIMIT 1").fetchone()[0].split()[0]
+    slowest: list[tuple[float, str, int]] = []
 
-    def create_model() -> None:
-        shown["model"] = RecordListModel(ctx, "event")
+    def type_word() -> float:
+        page = windows.page(view)
+        bar, viewport = page.filter_bar, page.table.viewport()
+        times = []
+        for n, char in enumerate(word, 1):
 
-    def show_view() -> None:
-        view = QTableView()
-        qtbot.addWidget(view)
-        view.setModel(shown["model"])  # type: ignore[arg-type]
-        view.resize(1200, 800)
-        view.show()
-        painted(view)
-        shown["view"] = view
+            def keystroke(char: str = char) -> None:
+                qtbot.keyClick(bar.search, char)
+                painted(viewport, bar.flush_search)
 
-    timings.time("  model created (counts the rows)", create_model)
-    timings.time("  view shown, first rows painted", show_view)
-    timings.rows.insert(0, ("first paint", timings.rows[-2][1] + timings.rows[-1][1], 200))
-    model: RecordListModel = shown["model"]  # type: ignore[assignment]
-    view: QTableView = shown["view"]  # type: ignore[assignment]
-    assert model.rowCount() == SPEC.events and view.rowAt(0) == 0
-    last = model.rowCount() - 1
+            times.append((elapsed_ms(keystroke), word[:n], page.model.rowCount()))
+        slowest.append(max(times))
+        return slowest[-1][0]
 
-    def jump_to_end() -> None:
-        view.scrollToBottom()
-        painted(view)
-        model.data(model.index(last, 0))
+    ms, runs = sample_median(type_word, runs=3, prepare=lambda: windows.fresh(view))
+    rows = windows.page(view).model.rowCount()
+    assert windows.page(view).model.query.search == word and 0 < rows
+    _, typed, matches = max(slowest)
+    bench_table.add(f"{view.capitalize()} list: search keystroke (slowest)", bench_size, ms,
+                    target=LIST_TARGET, runs=runs,
+                    note=f"typing {word!r}; slowest at {typed!r} ({matches:,} matches)")
 
-    timings.time("jump to the end", jump_to_end)
-    assert view.rowAt(view.viewport().height() - 1) == last
 
-    bar = FilterBar(ctx, "event")
-    qtbot.addWidget(bar)
-    bar.bind(model)
-    view.scrollToTop()
-    for length in range(1, len(TYPED) + 1):
+@pytest.mark.parametrize("view", LISTS)
+def test_sort_by_every_column(windows: Windows, view: str, bench_size: int,
+                              bench_table: BenchTable) -> None:  # fmt: skip
+    """Clicking each column header, each way: every sort is timed coming from another one,
+    so none is a no-op; the figure is the slowest column."""
+    windows.fresh(view)
+    page = windows.page(view)
+    spec = KINDS[KIND_OF_VIEW[view]]
+    columns = spec.columns
+    steps = [(c, order) for c in range(len(columns)) for order in (ASC, DESC)]
+    opened = ([c.key for c in columns].index(spec.default_sort), ASC)
+    steps.remove(opened)  # the list opens in its default order: that sort comes last
+    steps.append(opened)
+    times: dict[tuple[int, Qt.SortOrder], list[float]] = {step: [] for step in steps}
 
-        def keystroke(char: str = TYPED[length - 1]) -> None:
-            qtbot.keyClick(bar.search, char)
-            bar.flush_search()  # the 150 ms pause after typing is not counted
-            painted(view)
+    def cycle() -> None:
+        for column, order in steps:
+            times[(column, order)].append(elapsed_ms(lambda c=column, o=order: painted(
+                page.table.viewport(), lambda: page.table.sortByColumn(c, o))))
+            assert page.model.query.sort == columns[column].key
 
-        timings.time(f"search keystroke -> {TYPED[:length]!r} ({{n}} rows)", keystroke)
-        label, ms, fetched = timings.rows[-1]
-        timings.rows[-1] = (label.format(n=f"{model.rowCount():,}"), ms, fetched)
-    assert 0 < model.rowCount() < SPEC.events
-    bar.clear()
-    assert model.rowCount() == SPEC.events
-
-    for column, spec in enumerate(KINDS["event"].columns):
-        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
-            arrow = "asc" if order == Qt.SortOrder.AscendingOrder else "desc"
-
-            def sort(column: int = column, order: Qt.SortOrder = order) -> None:
-                model.sort(column, order)
-                painted(view)
-
-            timings.time(f"sort by {spec.title} {arrow}", sort)
-            assert model.query.sort == spec.key
-    timings.print()
+    cycle()
+    wanted = runs_for([max(map(max, times.values()))], 3)
+    for _ in range(wanted - 1):
+        cycle()
+    medians = {step: middle(found) for step, found in times.items()}
+    (column, order), ms = max(medians.items(), key=lambda item: item[1])
+    over = [f"{columns[c].title} {'asc' if o == ASC else 'desc'} {t:,.0f}"
+            for (c, o), t in medians.items() if not SORT_TARGET.met(t, None)]  # fmt: skip
+    note = (f"slowest: {columns[column].title} {'asc' if order == ASC else 'desc'}"
+            + (f"; over target: {', '.join(over)} ms" if over else ""))  # fmt: skip
+    bench_table.add(f"{view.capitalize()} list: sort by any column (slowest)", bench_size, ms,
+                    target=SORT_TARGET, runs=wanted, note=note)
