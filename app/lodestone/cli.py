@@ -224,7 +224,9 @@ def _run_window(args: argparse.Namespace, paths: AppPaths) -> int:
         paths.ensure()
     from lodestone.ui.app import run_gui  # Qt is loaded only for the window
 
-    return run_gui(db, paths, args.example)
+    # With neither --db nor --example, the window reopens the tracker last used, if any.
+    explicit = args.example or args.window_db is not None
+    return run_gui(db, paths, args.example, reopen_last=not explicit)
 
 
 def _run_example(args: argparse.Namespace, paths: AppPaths) -> int:

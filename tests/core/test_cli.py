@@ -297,11 +297,15 @@ def test_example_writes_a_sound_tracker_once(home: Path, tmp_path: Path):
 def window(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, AppPaths, bool]]:
     """Replace lodestone.ui.app by a module whose run_gui records its arguments."""
     calls: list[tuple[Path, AppPaths, bool]] = []
+    reopen: list[bool] = []
     fake = types.ModuleType("lodestone.ui.app")
 
-    def run_gui(db_path: Path, paths: AppPaths, example: bool) -> int:
+    def run_gui(db_path: Path, paths: AppPaths, example: bool, *, reopen_last: bool) -> int:
         calls.append((db_path, paths, example))
+        reopen.append(reopen_last)
         return 0
+
+    fake.reopen = reopen  # type: ignore[attr-defined]
 
     fake.run_gui = run_gui  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "lodestone.ui.app", fake)
@@ -311,11 +315,13 @@ def window(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, AppPaths, bool]]
 def test_no_command_opens_the_own_tracker(window, _private_home: Path):
     assert cli.main([]) == 0
     assert window == [(AppPaths(_private_home).tracker, AppPaths(_private_home), False)]
+    assert sys.modules["lodestone.ui.app"].reopen == [True]  # or the one last used
 
 
 def test_db_opens_that_file(window, tmp_path: Path):
     assert cli.main(["--db", str(tmp_path / "mine.db")]) == 0
     assert window[0][0] == tmp_path / "mine.db" and window[0][2] is False
+    assert sys.modules["lodestone.ui.app"].reopen == [False]
 
 
 def test_example_is_written_on_first_use_only(window, _private_home: Path):

@@ -118,3 +118,15 @@ def test_switching_trackers_releases_the_first_lock(manager: WindowManager, tmp_
     assert manager.window.ctx.path == second
     with acquire(first):  # would raise LockedError if the first window still held it
         pass
+
+
+def test_the_last_file_is_remembered_for_the_next_start(manager: WindowManager, tmp_path: Path):
+    from lodestone.ui.app import last_file
+
+    assert last_file(manager.paths) is None
+    path = tracker_with_company(tmp_path / "mine.db")
+    assert manager.open(path)
+    manager.window.save_settings()
+    assert last_file(manager.paths) == path
+    path.unlink()
+    assert last_file(manager.paths) is None  # a vanished file is not reopened

@@ -22,7 +22,7 @@ from lodestone.core.recovery import cloud_sync_warning
 from lodestone.core.repository import Repository
 from lodestone.core.session import Session, open_for_writing, open_readonly
 from lodestone.ui.backup_jobs import AutoBackup
-from lodestone.ui.context import AppContext
+from lodestone.ui.context import AppContext, settings_for
 from lodestone.ui.jobs import Job
 from lodestone.ui.main_window import MainWindow
 
@@ -152,11 +152,21 @@ class WindowManager:
         return self.open(self.paths.example_tracker)
 
 
-def run_gui(db_path: Path, paths: AppPaths, example: bool = False) -> int:
+def last_file(paths: AppPaths) -> Path | None:
+    """The tracker the analyst had open last time, if it still exists."""
+    value = settings_for(paths).value("last_file")
+    path = Path(value) if isinstance(value, str) and value else None
+    return path if path is not None and path.is_file() else None
+
+
+def run_gui(db_path: Path, paths: AppPaths, example: bool = False, *,
+            reopen_last: bool = False) -> int:  # fmt: skip
     app = make_application()
     manager = WindowManager(paths)
     if example:
         ensure_example(paths)
+    if reopen_last:
+        db_path = last_file(paths) or db_path
     if not manager.open(db_path, create=True):
         return 1
     return app.exec()
