@@ -152,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lodestone.cli_snapshot import add_snapshot_commands  # standard library only until it runs
 
     add_snapshot_commands(commands, PROG)
+    from lodestone.cli_compare import add_compare_command  # standard library only until it runs
+
+    add_compare_command(commands, PROG)
     return parser
 
 
