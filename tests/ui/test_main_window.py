@@ -220,3 +220,24 @@ def test_timeline_follows_events_filters_and_highlights_the_selection(window, qt
     assert queries[-1].search == "shipment"
     page.table.selectRow(0)
     assert highlighted[-1] == ("event", page.selected_id())
+
+
+def test_record_history_shows_a_tranche_change_in_words(window: MainWindow, qtbot, monkeypatch):
+    import copy
+
+    from lodestone.core.money import parse_money
+    from lodestone.core.operations import save_operation
+    from lodestone.ui.history_dialog import HistoryDialog
+
+    repo = window.ctx.repo
+    deal = repo.get("deal", 1)
+    edited = copy.deepcopy(deal)
+    edited.tranches[1].amount = parse_money("$60 million")
+    window.ctx.run(save_operation(repo, edited))
+    dialog = HistoryDialog(repo, "deal", 1, window)
+    newest = dialog.tree.topLevelItem(0)
+    assert newest.text(1) == "Changed"
+    change = newest.child(0)
+    assert [change.text(i) for i in range(1, 4)] == [
+        "Tranche 2 amount", "$50,000,000.00", "$60,000,000.00"]  # fmt: skip
+    dialog.close()

@@ -44,7 +44,8 @@ class Operation:
         raise NotImplementedError
 
 
-def _field_title(name: str) -> str:
+def field_title(name: str) -> str:
+    """A column as the analyst reads it: 'funder_id' -> 'Funder', 'end_date' -> 'End Date'."""
     return _FIELD_NAMES.get(name, name.replace("_", " ").title())
 
 
@@ -62,12 +63,12 @@ def describe_edit(before: Record | None, after: Record) -> str:
         fields = sorted({k for x, y in zip(b, a, strict=True) for k in y if x.get(k) != y.get(k)})
         fields = ["amount" if f in ("amount_minor", "currency") else f for f in fields]
         if len(set(fields)) == 1:
-            return f"Edit Tranche {_field_title(fields[0])}"
+            return f"Edit Tranche {field_title(fields[0])}"
         return "Edit Tranches"
     if changed == ["amount_minor"] or changed == ["amount_minor", "currency"]:
         return f"Edit {noun} Amount"
     if len(changed) == 1:
-        return f"Edit {noun} {_field_title(changed[0])}"
+        return f"Edit {noun} {field_title(changed[0])}"
     return f"Edit {noun}"
 
 
@@ -84,7 +85,7 @@ class Save(Operation):
             saved = repo.save(record)
             self.record.id = saved.id
             assert saved.id is not None
-            return Delete(saved.KIND, saved.id, text=self.text)
+            return Trash(saved.KIND, saved.id, text=self.text)
         before = repo.get(record.KIND, record.id)
         was_deleted = repo.is_deleted(record.KIND, record.id)
         with repo.transaction():
@@ -103,35 +104,17 @@ class Save(Operation):
 
 
 @dataclass
-class Delete(Operation):
-    """Move to the Trash; the inverse restores."""
+class Trash(Operation):
+    """Move a record to the Trash (`deleted`) or back out of it; the inverse does the other."""
 
     kind_: str
     id_: int
+    deleted: bool = True
     text: str = field(default="")
 
     def apply(self, repo: Repository) -> Operation:
-        repo.delete(self.kind_, self.id_)
-        return Restore(self.kind_, self.id_, text=self.text)
-
-    @property
-    def kind(self) -> str:
-        return self.kind_
-
-    @property
-    def record_id(self) -> int | None:
-        return self.id_
-
-
-@dataclass
-class Restore(Operation):
-    kind_: str
-    id_: int
-    text: str = field(default="")
-
-    def apply(self, repo: Repository) -> Operation:
-        repo.restore(self.kind_, self.id_)
-        return Delete(self.kind_, self.id_, text=self.text)
+        (repo.delete if self.deleted else repo.restore)(self.kind_, self.id_)
+        return Trash(self.kind_, self.id_, not self.deleted, text=self.text)
 
     @property
     def kind(self) -> str:
@@ -148,11 +131,11 @@ def save_operation(repo: Repository, record: Record) -> Save:
     return Save(copy.deepcopy(record), text=describe_edit(before, record))
 
 
-def delete_operation(repo: Repository, kind: str, record_id: int) -> Delete:
+def delete_operation(repo: Repository, kind: str, record_id: int) -> Trash:
     label = repo.get(kind, record_id).label
-    return Delete(kind, record_id, text=f"Delete {_KIND_NAMES[kind]} “{label}”")
+    return Trash(kind, record_id, True, text=f"Delete {_KIND_NAMES[kind]} “{label}”")
 
 
-def restore_operation(repo: Repository, kind: str, record_id: int) -> Restore:
+def restore_operation(repo: Repository, kind: str, record_id: int) -> Trash:
     label = repo.get(kind, record_id).label
-    return Restore(kind, record_id, text=f"Restore {_KIND_NAMES[kind]} “{label}”")
+    return Trash(kind, record_id, False, text=f"Restore {_KIND_NAMES[kind]} “{label}”")

@@ -337,12 +337,6 @@ class Repository:
                         "position": i,
                     },
                 )
-            keep = [t.id for t in record.tranches if t.id is not None]
-            marks = ",".join("?" * len(keep))
-            self.conn.execute(
-                f"DELETE FROM tranches WHERE deal_id = ? AND id NOT IN ({marks})",
-                [record.id, *keep],
-            )
             for i, tranche in enumerate(record.tranches):
                 row = rowmap.tranche_row(tranche, record.id, i)
                 if tranche.id is None:
@@ -354,6 +348,13 @@ class Repository:
                     )
                     if cur.rowcount == 0:  # undoing a removal brings the tranche back as it was
                         self._insert("tranches", {"id": tranche.id, **row})
+            # removed ones last, so a new tranche never takes the id of one removed in this save
+            keep = [t.id for t in record.tranches]
+            marks = ",".join("?" * len(keep))
+            self.conn.execute(
+                f"DELETE FROM tranches WHERE deal_id = ? AND id NOT IN ({marks})",
+                [record.id, *keep],
+            )
         elif isinstance(record, Event):
             self.conn.execute("DELETE FROM event_companies WHERE event_id = ?", (record.id,))
             for i, company_id in enumerate(record.company_ids):

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QMainWindow,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QMainWindow, QTreeWidgetItem
 
 from lodestone.ui.actions import EXTRA_SHORTCUTS, shortcut_rows
+from lodestone.ui.tree_dialog import TreeDialog
 
 
 def about_text(path: Path, version: str) -> str:
@@ -26,24 +20,13 @@ def about_text(path: Path, version: str) -> str:
     )
 
 
-class ShortcutsDialog(QDialog):
+class ShortcutsDialog(TreeDialog):
     """Every shortcut of the menus (read from the actions themselves) and of lists and forms."""
 
     def __init__(self, window: QMainWindow) -> None:
-        super().__init__(window)
-        self.setObjectName("shortcuts.dialog")
-        self.setWindowTitle("Keyboard Shortcuts")
-        self.tree = QTreeWidget()
-        self.tree.setObjectName("shortcuts.tree")
-        self.tree.setHeaderLabels(["Where", "What", "Keys"])
+        super().__init__(window, "shortcuts", "Keyboard Shortcuts", ["Where", "What", "Keys"],
+                         (560, 520))  # fmt: skip
         self.tree.setRootIsDecorated(False)
         for row in [*shortcut_rows(window), *EXTRA_SHORTCUTS]:
             self.tree.addTopLevelItem(QTreeWidgetItem(list(row)))
-        for column in range(3):
-            self.tree.resizeColumnToContents(column)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.tree)
-        layout.addWidget(buttons)
-        self.resize(560, 520)
+        self.fit_columns()
