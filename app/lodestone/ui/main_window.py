@@ -117,6 +117,16 @@ class MainWindow(QMainWindow):
                 (ActionSpec("open_example", "Open &Example Tracker"), self.exampleRequested.emit),
             ],
         )
+        file_menu.addSeparator()
+        snapshots = [  # (action, whether it writes to the tracker)
+            (ActionSpec("export_snapshot", "E&xport Snapshot…", "Ctrl+E"), False),
+            (ActionSpec("import_snapshot", "&Import Snapshot…"), True),
+            (ActionSpec("import_csv", "Import &CSV…"), True),
+            (ActionSpec("compare_snapshots", "Co&mpare Snapshots…"), False),
+        ]
+        for spec, writes in snapshots:
+            action = make_action(self, file_menu, spec, self._snapshot_slot(spec.name))
+            action.setEnabled(not (writes and self.ctx.readonly))
         self.file_menu = file_menu
         file_menu.addSeparator()
         add(file_menu, [(ActionSpec("backups", "&Backups…"), self.show_backups)])
@@ -347,6 +357,14 @@ class MainWindow(QMainWindow):
         files = [path] + [f for f in self.recent_files() if f != path]
         self.ctx.settings.setValue("recent_files", files[:MAX_RECENT])
         self.ctx.settings.setValue("last_file", path)
+
+    def _snapshot_slot(self, name: str) -> Callable[[], None]:
+        def show() -> None:
+            from lodestone.ui.snapshot_dialogs import show_snapshot_dialog
+
+            show_snapshot_dialog(self, name)
+
+        return show
 
     def show_backups(self) -> None:
         from lodestone.ui.storage_dialogs import BackupsDialog
