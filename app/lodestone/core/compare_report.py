@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,3 +132,15 @@ class Comparison:
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows(self.csv_rows())
         return out.getvalue()
+
+    def write_csv(self, path: Path) -> None:
+        """The CSV rows to `path`, with a byte-order mark so a spreadsheet reads UTF-8; written
+        under a temporary name and renamed, so a failed write leaves no half file."""
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
+                csv.writer(out).writerows(self.csv_rows())
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise

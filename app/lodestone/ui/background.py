@@ -22,18 +22,23 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QProgressDialog,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from lodestone.core.db import TrackerError
 from lodestone.core.progress import Cancelled
+from lodestone.ui.context import AppContext
 
 PROGRESS_INTERVAL_S = 0.05
+ERROR_STYLE = "color: #b00020;"
 STEPS = 1000  # the progress bar's range (a byte count may not fit a C int)
 Work = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
 
@@ -183,3 +188,53 @@ class ReportDialog(QDialog):
         layout.addWidget(self.text, 1)
         layout.addWidget(buttons)
         self.resize(720, 420)
+
+
+def path_row(edit: QLineEdit, *buttons: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    for button in buttons:
+        row.addWidget(button)
+    return row
+
+
+def error_label(name: str) -> QLabel:
+    label = QLabel("")
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class TaskDialog(QDialog):
+    """A dialog that runs one background task at a time and shows its problems inline."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None, name: str, title: str) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName(name)
+        self.setWindowTitle(title)
+        self.task: BackgroundTask | None = None
+        # The message or report shown when the task is done (kept: it may have no parent).
+        self.result_window: QWidget | None = None
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.rejected.connect(self.reject)
+
+    def add_button(self, text: str, name: str) -> QPushButton:
+        button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+        button.setObjectName(name)
+        button.setDefault(True)
+        return button
+
+    def run(self, task: BackgroundTask) -> None:
+        self.task = task
+        task.finished.connect(self._task_finished)
+        task.start(self)
+
+    def _task_finished(self) -> None:
+        self.task = None
+
+    def reject(self) -> None:
+        if self.task is None:  # never leave a running task without its dialog
+            super().reject()

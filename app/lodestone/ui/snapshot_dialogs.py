@@ -16,9 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -31,10 +29,16 @@ from lodestone.core.snapshot import export_snapshot, import_snapshot
 from lodestone.core.snapshot_files import SnapshotReader, check_new_destination
 from lodestone.core.snapshot_format import Manifest, SnapshotError
 from lodestone.core.vocabulary import RECORD_KINDS
-from lodestone.ui.background import BackgroundTask, ReportDialog, show_message
+from lodestone.ui.background import (
+    BackgroundTask,
+    ReportDialog,
+    TaskDialog,
+    error_label,
+    path_row,
+    show_message,
+)
 from lodestone.ui.context import AppContext
 
-ERROR_STYLE = "color: #b00020;"
 FOLDER_KEY = "snapshots/folder"
 
 
@@ -61,55 +65,7 @@ def describe_rows(manifest: Manifest) -> str:
     return ", ".join(counts) or "no records"
 
 
-def _path_row(edit: QLineEdit, *buttons: QPushButton) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addWidget(edit, 1)
-    for button in buttons:
-        row.addWidget(button)
-    return row
-
-
-def _error_label(name: str) -> QLabel:
-    label = QLabel("")
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-class _TaskDialog(QDialog):
-    """A dialog that runs one background task at a time and shows its problems inline."""
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None, name: str, title: str) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName(name)
-        self.setWindowTitle(title)
-        self.task: BackgroundTask | None = None
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.rejected.connect(self.reject)
-
-    def add_button(self, text: str, name: str) -> QPushButton:
-        button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
-        button.setObjectName(name)
-        button.setDefault(True)
-        return button
-
-    def run(self, task: BackgroundTask) -> None:
-        self.task = task
-        task.finished.connect(self._task_finished)
-        task.start(self)
-
-    def _task_finished(self) -> None:
-        self.task = None
-
-    def reject(self) -> None:
-        if self.task is None:  # never leave a running task without its dialog
-            super().reject()
-
-
-class ExportSnapshotDialog(_TaskDialog):
+class ExportSnapshotDialog(TaskDialog):
     """Where to write the snapshot (a new folder or .zip) and whether for Excel; then the
     export on a worker thread, and a message saying where it went and how many rows."""
 
@@ -129,13 +85,13 @@ class ExportSnapshotDialog(_TaskDialog):
         self.excel.setObjectName("export.excel")
         self.excel.setAccessibleName("Excel-friendly (BOM, CRLF)")
         self.excel.setChecked(ctx.settings.value("snapshots/excel", False, type=bool))
-        self.error = _error_label("export.error")
+        self.error = error_label("export.error")
         self.export_button = self.add_button("Export", "export.export")
         self.export_button.clicked.connect(self.export)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(QLabel("Save to:"))
-        layout.addLayout(_path_row(self.destination, browse))
+        layout.addLayout(path_row(self.destination, browse))
         layout.addWidget(self.excel)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
@@ -184,13 +140,13 @@ class ExportSnapshotDialog(_TaskDialog):
         self.run(task)
 
     def _exported(self, dest: Path, manifest: Manifest) -> None:
-        show_message(self.parentWidget(), "Snapshot exported",
+        self.result_window = show_message(self.parentWidget(), "Snapshot exported",
                      f"Exported {manifest.total_rows:,} rows to {dest}.",
                      details=describe_rows(manifest).capitalize() + ".", name="export.done")
         self.accept()
 
 
-class ImportSnapshotDialog(_TaskDialog):
+class ImportSnapshotDialog(TaskDialog):
     """Choose a snapshot (its manifest is shown), then restore or merge it on a worker thread
     after a backup, and show what was added, unchanged and in conflict."""
 
@@ -214,14 +170,14 @@ class ImportSnapshotDialog(_TaskDialog):
         self.info = QLabel("")
         self.info.setObjectName("import.info")
         self.info.setWordWrap(True)
-        self.error = _error_label("import.error")
+        self.error = error_label("import.error")
         self.import_button = self.add_button("Import", "import.import")
         self.import_button.clicked.connect(self.start_import)
         self.import_button.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(QLabel("Snapshot:"))
-        layout.addLayout(_path_row(self.source, folder, archive))
+        layout.addLayout(path_row(self.source, folder, archive))
         layout.addWidget(self.info)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
@@ -292,10 +248,10 @@ class ImportSnapshotDialog(_TaskDialog):
         announce_import(self.ctx)
         backed_up = " A backup was taken first." if self.ctx.session is not None else ""
         verb = "Restored" if report.restored else "Merged"
-        report_dialog = ReportDialog("Snapshot imported", f"{verb} {report.source.name} into "
+        self.result_window = ReportDialog("Snapshot imported", f"{verb} {report.source.name} into "
                                      f"{self.ctx.path.name}.{backed_up}", report.lines(),
                                      self.parentWidget(), name="import.report")  # fmt: skip
-        report_dialog.open()
+        self.result_window.open()
         self.accept()
 
 
