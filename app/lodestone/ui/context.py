@@ -64,6 +64,9 @@ def settings_for(paths: AppPaths) -> QSettings:
     return QSettings(str(paths.settings_file), QSettings.Format.IniFormat)
 
 
+GUI_BUSY_TIMEOUT_MS = 200
+
+
 @dataclass
 class AppContext:
     repo: Repository
@@ -98,6 +101,9 @@ class AppContext:
     def from_session(cls, session: Session, parent: QObject | None = None) -> AppContext:
         ctx = cls.create(session.repo, session.paths, session.path, session.readonly, parent)
         ctx.session = session
+        # The window must not freeze while another program writes: wait a moment only; a
+        # form that finds the file busy says so and retries on a timer.
+        session.repo.conn.execute(f"PRAGMA busy_timeout = {GUI_BUSY_TIMEOUT_MS}")
         return ctx
 
     def run(self, operation: Operation) -> Operation:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import sqlite3
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QMessageBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lodestone.core.db import SaveFailed
 from lodestone.core.fieldcheck import FieldError
 from lodestone.core.operations import save_operation
 from lodestone.core.records import Record
@@ -30,6 +31,8 @@ from lodestone.ui.context import AppContext
 from lodestone.ui.forms.field_base import Field
 from lodestone.ui.forms.header import FormHeader
 
+BUSY_RETRIES = 20  # about ten seconds of another program's write before "Not saved"
+BUSY_RETRY_MS = 500
 KIND_TITLES = {"company": "Company", "deal": "Deal", "event": "Event", "source": "Source"}
 
 
@@ -55,6 +58,7 @@ class RecordForm(QWidget):
         self.fields: list[Field] = []
         self._record: Record | None = None
         self._dirty = False
+        self._busy_tries = 0  # saves retried while another program writes the file
         self.setObjectName(f"{self.KIND}Form")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -247,6 +251,21 @@ class RecordForm(QWidget):
         if first is not None:
             first.focus()
 
+    def _save_failed(self, failure: SaveFailed) -> None:
+        """Nothing was written and the typing stays. Another program holding the file is
+        usually done in a moment: say so and try again, without freezing the window."""
+        if failure.reason == "busy" and self._busy_tries < BUSY_RETRIES:
+            self._busy_tries += 1
+            self.show_errors([FieldError("", _retry_label(self._busy_tries))])
+            QTimer.singleShot(BUSY_RETRY_MS, self._retry_save)
+            return
+        self._busy_tries = 0
+        self.show_errors([FieldError("", str(failure))])
+
+    def _retry_save(self) -> None:
+        if self.is_dirty() and self.save():
+            self.show_errors([])
+
     def save(self) -> bool:
         """Validate; show what is wrong and write nothing, or save as one undoable step."""
         if self.ctx.readonly:
@@ -265,14 +284,22 @@ class RecordForm(QWidget):
         except InvalidRecord as exc:
             self.show_errors(list(exc.errors))
             return False
+        except SaveFailed as exc:
+            self._save_failed(exc)
+            return False
         except (sqlite3.Error, RecordNotFound) as exc:
             self.show_errors([FieldError("", f"The record could not be saved: {exc}")])
             return False
+        self._busy_tries = 0
         saved_id = operation.record.id
         assert saved_id is not None
         self.load(self.ctx.repo.get(self.KIND, saved_id))
         self.savedRecord.emit(self.KIND, saved_id)
         return True
+
+
+def _retry_label(tries: int) -> str:
+    return "The tracker is busy: another program is writing to it. Retrying" + "." * tries
 
 
 def confirm_leave(form: RecordForm, parent: QWidget | None = None) -> bool:
