@@ -26,7 +26,7 @@ from lodestone.ui.main_window import MainWindow
 from lodestone.ui.snapshot_dialogs import ExportSnapshotDialog, ImportSnapshotDialog
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QPushButton
 
 LEFT = Qt.MouseButton.LeftButton
 WRITES = {"export_snapshot": False, "import_snapshot": True, "import_csv": True,
@@ -56,11 +56,6 @@ def choose(monkeypatch, method: str, path: Path) -> None:
 def finish(qtbot, dialog, timeout: int = 20_000) -> None:
     """Wait until the dialog's background task has reported back."""
     qtbot.waitUntil(lambda: dialog.task is None, timeout=timeout)
-
-
-def messages(name: str) -> list[QMessageBox]:
-    return [w for w in QApplication.topLevelWidgets()
-            if isinstance(w, QMessageBox) and w.objectName() == name]  # fmt: skip
 
 
 def table_rows(repo: Repository) -> dict[str, list[tuple]]:
@@ -110,7 +105,7 @@ def test_export_then_import_into_a_new_tracker_gives_the_same_rows(
     dialog.excel.setChecked(True)
     qtbot.mouseClick(dialog.export_button, LEFT)
     finish(qtbot, dialog)
-    (done,) = messages("export.done")
+    (done,) = window.findChildren(QMessageBox, "export.done")
     rows = sum(len(r) for r in table_rows(example_ctx.repo).values())
     assert done.text() == f"Exported {rows:,} rows to {dest}."
     assert "13 companies, 3 deals" in done.informativeText()
@@ -130,7 +125,8 @@ def test_export_then_import_into_a_new_tracker_gives_the_same_rows(
     assert importer.error.text() == ""
     assert table_rows(new.repo) == table_rows(example_ctx.repo)
     assert deals.rowCount() == 3  # the lists were told
-    (report,) = [w for w in QApplication.topLevelWidgets() if w.objectName() == "import.report"]
+    report = importer.result_window
+    assert report.objectName() == "import.report" and report.isVisible()
     assert report.text.toPlainText().startswith("Restored 13 companies")
 
 
@@ -207,7 +203,8 @@ def test_gui_thread_never_stalls_during_a_big_export(qtbot, monkeypatch, tmp_pat
         dialog.export()
         finish(qtbot, dialog, timeout=60_000)
         timer.stop()
-        assert (tmp_path / "big.zip").is_file() and messages("export.done")
+        assert (tmp_path / "big.zip").is_file()
+        assert dialog.result_window.objectName() == "export.done"
         assert len(gaps) > 5 and max(gaps) < 200, f"longest gap {max(gaps)} ms"
         assert threads and threads[0] != threading.get_ident()
     finally:
@@ -236,8 +233,7 @@ def test_import_takes_a_backup_and_reports_conflicts(qtbot, monkeypatch, tmp_pat
         qtbot.mouseClick(dialog.import_button, LEFT)
         finish(qtbot, dialog)
         assert [b.reason for b in list_backups(paths, path)][0] == "before-import"
-        (report,) = [w for w in QApplication.topLevelWidgets()
-                     if w.objectName() == "import.report"]  # fmt: skip
+        report = dialog.result_window
         text = report.text.toPlainText()
         assert "1 rows conflict with the tracker" in text
         assert f"companies.csv line {company.id + 1} ({company.id}): website is" in text
