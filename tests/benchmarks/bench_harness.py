@@ -119,6 +119,17 @@ def writable_copy(tracker: Path, folder: Path, name: str = "copy.db") -> Path:
     return target
 
 
+def child_env(home: Path | None = None) -> dict[str, str]:
+    """The environment of a timed child process: its bytecode cached (under `.bench-cache`),
+    as an installed app has it, even where the shell sets PYTHONDONTWRITEBYTECODE (which
+    would add compiling every module to every start); `home` is its LODESTONE_HOME."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(CACHE / "pycache")
+    if home is not None:
+        env["LODESTONE_HOME"] = str(home)
+    return env
+
+
 def runs_for(values_ms: list[float], wanted: int) -> int:
     """How many runs a figure gets, judged by its fastest run so far: all `wanted` for quick
     steps, 3 over half a second, 2 over two seconds (never 1, so that one cold run, a disk

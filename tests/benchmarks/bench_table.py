@@ -47,6 +47,18 @@ class Target:
 NO_TARGET = Target()
 
 
+def slowest_of(medians: dict[str, float], target: Target, shown: int = 3) -> tuple[float, str]:
+    """(the slowest of several steps' medians, a note naming it and the worst over target):
+    one figure for "sort by any column", with what to look at in the note."""
+    ranked = sorted(medians.items(), key=lambda item: -item[1])
+    over = [(label, ms) for label, ms in ranked if target.met(ms, None) is False]
+    note = f"slowest: {ranked[0][0]} (of {len(ranked)})"
+    if over:
+        listed = ", ".join(f"{label} {ms:,.0f}" for label, ms in over[:shown])
+        note += f"; {len(over)} over target: {listed}" + (" …" if len(over) > shown else "")
+    return ranked[0][1], note
+
+
 @dataclass(frozen=True)
 class Figure:
     what: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from bench_gui import discard, open_window, painted
 from bench_harness import elapsed_ms, median_ms, middle, runs_for
-from bench_table import BenchTable, Target
+from bench_table import BenchTable, Target, slowest_of
 from lodestone.ui.main_window import MainWindow
 from PySide6.QtWidgets import QComboBox
 
@@ -82,9 +82,6 @@ def test_funding_regroup(bench_ctx, bench_size: int, bench_table: BenchTable) ->
     finally:
         discard(window)
     medians = {label: middle(found) for label, found in times.items()}
-    label, ms = max(medians.items(), key=lambda item: item[1])
-    over = [f"{name} {t:,.0f}" for name, t in medians.items() if not REGROUP_TARGET.met(t, None)]
-    note = f"slowest: {label}; {len(medians)} choices" + (
-        f"; over target: {', '.join(over)} ms" if over else "")
+    ms, note = slowest_of(medians, REGROUP_TARGET)
     bench_table.add("Funding view: regroup (slowest choice)", bench_size, ms,
                     target=REGROUP_TARGET, runs=runs, note=note)

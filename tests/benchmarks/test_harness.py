@@ -17,7 +17,7 @@ from bench_harness import (
     sample_median,
     spec_for,
 )
-from bench_table import BenchTable, Target
+from bench_table import BenchTable, Target, slowest_of
 from lodestone.core.schema import SCHEMA_VERSION
 
 pytestmark = pytest.mark.bench
@@ -70,3 +70,11 @@ def test_verdicts() -> None:
     rows = table.rows()
     assert rows[1][7] == "×3.0" and [row[0] for row in rows][:2] == ["x", "x"]
     assert "| x | 1M | 150 ms |" in table.markdown()
+
+
+def test_slowest_of_names_the_worst_steps() -> None:
+    ms, note = slowest_of({"a": 50.0, "b": 900.0, "c": 400.0, "d": 350.0, "e": 320.0},
+                          Target(limit=300))  # fmt: skip
+    assert ms == 900.0
+    assert note == "slowest: b (of 5); 4 over target: b 900, c 400, d 350 …"
+    assert slowest_of({"a": 5.0}, Target(limit=300)) == (5.0, "slowest: a (of 1)")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from bench_gui import discard, open_window, painted, show_list
 from bench_harness import elapsed_ms, median_ms, middle, runs_for, sample_median
-from bench_table import BenchTable, Target
+from bench_table import BenchTable, Target, slowest_of
 from lodestone.core.queries import KINDS
 from lodestone.ui.list_page import ListPage
 from lodestone.ui.main_window import KIND_OF_VIEW, MainWindow
@@ -165,11 +165,8 @@ def test_sort_by_every_column(windows: Windows, view: str, bench_size: int,
     wanted = runs_for([max(map(max, times.values()))], 3)
     for _ in range(wanted - 1):
         cycle()
-    medians = {step: middle(found) for step, found in times.items()}
-    (column, order), ms = max(medians.items(), key=lambda item: item[1])
-    over = [f"{columns[c].title} {'asc' if o == ASC else 'desc'} {t:,.0f}"
-            for (c, o), t in medians.items() if not SORT_TARGET.met(t, None)]  # fmt: skip
-    note = (f"slowest: {columns[column].title} {'asc' if order == ASC else 'desc'}"
-            + (f"; over target: {', '.join(over)} ms" if over else ""))  # fmt: skip
+    medians = {f"{columns[c].title} {'asc' if o == ASC else 'desc'}": middle(found)
+               for (c, o), found in times.items()}  # fmt: skip
+    ms, note = slowest_of(medians, SORT_TARGET)
     bench_table.add(f"{view.capitalize()} list: sort by any column (slowest)", bench_size, ms,
                     target=SORT_TARGET, runs=wanted, note=note)

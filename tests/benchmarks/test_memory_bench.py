@@ -8,12 +8,12 @@ shared table; asserts only that every view was opened, never a size.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from bench_harness import child_env
 from bench_table import BenchTable, Target
 from lodestone.ui.main_window import VIEWS
 
@@ -26,7 +26,7 @@ MEMORY_TARGET = Target(limit=300)
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
 def test_memory_with_every_view_open(bench_size: int, bench_tracker: Path, tmp_path: Path,
                                      bench_table: BenchTable) -> None:  # fmt: skip
-    env = {**os.environ, "LODESTONE_HOME": str(tmp_path / "home")}
+    env = child_env(tmp_path / "home")
     done = subprocess.run([sys.executable, str(CHILD), "memory", str(bench_tracker)], env=env,
                           capture_output=True, text=True, timeout=900, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]

@@ -1,16 +1,16 @@
 """How fast Lodestone starts: the window, against a bare PySide6 window started the same way,
 and the headless commands, against starting Python at all.
 
-Every start is a fresh process. The window figure is `lodestone --db TRACKER` (a writable copy
-of the benchmark tracker, with its settings and an up-to-date backup from an untimed first
-start, as when an analyst reopens their tracker) from spawning the process until the first
-view's rows are painted; the floor is a bare QMainWindow of the same size, from spawning until
-its first paint. Asserts nothing about time (machines differ), only that each start succeeded.
+Every start is a fresh process, with its bytecode cached as an installed app has it. The
+window figure is `lodestone --db TRACKER` (a writable copy of the benchmark tracker, with its
+settings and an up-to-date backup from an untimed first start, as when an analyst reopens
+their tracker) from spawning the process until the first view's rows are painted; the floor is
+a bare QMainWindow of the same size, from spawning until its first paint. Asserts nothing
+about time (machines differ), only that each start succeeded.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from bench_harness import median_ms, sample_median, writable_copy
+from bench_harness import child_env, median_ms, sample_median, writable_copy
 from bench_table import BenchTable, Target
 from lodestone.core.backup import maybe_backup
 from lodestone.core.backup_index import list_backups, needs_backup
@@ -44,7 +44,7 @@ def first_paint_ms(args: list[str], env: dict[str, str]) -> float:
 @pytest.fixture(scope="module")
 def bare_window() -> float:
     """The floor: a bare QMainWindow, median of 5 fresh starts after one warm-up."""
-    env = dict(os.environ)
+    env = child_env()
     first_paint_ms(["floor"], env)
     return sample_median(lambda: first_paint_ms(["floor"], env))[0]
 
@@ -53,7 +53,7 @@ def test_window_start_to_first_paint(bench_size: int, bench_tracker: Path, tmp_p
                                      bare_window: float, bench_table: BenchTable) -> None:
     tracker = writable_copy(bench_tracker, tmp_path / "tracker")
     paths = AppPaths(tmp_path / "home")
-    env = {**os.environ, "LODESTONE_HOME": str(paths.data_dir)}
+    env = child_env(paths.data_dir)
     args = ["app", str(tracker)]
     first_paint_ms(args, env)  # settings written, file switched to WAL, disk cache warm
     maybe_backup(tracker, paths, "open")  # so reopening finds its backup up to date
@@ -73,7 +73,7 @@ def test_window_start_to_first_paint(bench_size: int, bench_tracker: Path, tmp_p
 def test_headless_commands(tmp_path: Path, bench_table: BenchTable) -> None:
     """`lodestone --version` and the headless commands must not pay for Qt."""
     assert LODESTONE, "the lodestone command is not installed next to this Python"
-    env = {**os.environ, "LODESTONE_HOME": str(tmp_path / "home")}
+    env = child_env(tmp_path / "home")
     example = tmp_path / "example.db"
     subprocess.run([LODESTONE, "example", "--db", str(example)], env=env, capture_output=True,
                    check=True)
