@@ -83,6 +83,15 @@ def test_file_menu_entries_follow_open_example(window: MainWindow):
     assert all(window.findChild(QAction, f"action.{n}").isEnabled() for n in WRITES)
 
 
+@pytest.mark.parametrize("name", list(WRITES))
+def test_each_entry_opens_its_dialog(window: MainWindow, name: str):
+    dialog = open_from_menu(window, name)
+    assert dialog.windowTitle() and dialog.objectName()
+    assert dialog.isModal() is (name != "compare_snapshots")  # compare: keep working beside it
+    if name == "compare_snapshots":
+        assert open_from_menu(window, name) is dialog  # asked again: the open one is raised
+
+
 def test_read_only_tracker_disables_the_writing_actions(make_ctx, qtbot):
     win = MainWindow(make_ctx(readonly=True))
     qtbot.addWidget(win)

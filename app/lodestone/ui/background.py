@@ -1,5 +1,6 @@
 """Long core operations (export, import, compare) off the GUI thread, with a progress dialog
-and Cancel, and the dialogs that say how they went.
+and Cancel; the dialog base that runs them (`TaskDialog`) and the windows that say how they
+went (`show_message`, `ReportDialog`).
 
 `lodestone.ui.jobs.Job` runs a function once; these operations also report progress and can be
 cancelled, and a cancel (`Cancelled`, deliberately not a TrackerError) is not a failure. The
@@ -209,6 +210,8 @@ def error_label(name: str) -> QLabel:
 
 class TaskDialog(QDialog):
     """A dialog that runs one background task at a time and shows its problems inline."""
+
+    MODELESS = False  # True: the analyst may keep working in the window while it is open
 
     def __init__(self, ctx: AppContext, parent: QWidget | None, name: str, title: str) -> None:
         super().__init__(parent)

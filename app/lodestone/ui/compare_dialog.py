@@ -35,7 +35,10 @@ FOLDER_KEY = "snapshots/folder"
 
 
 class CompareDialog(TaskDialog):
-    """Two sides (each a snapshot folder or zip, or a tracker file), Compare, and the tree."""
+    """Two sides (each a snapshot folder or zip, or a tracker file), Compare, and the tree.
+    Modeless: the analyst can look records up in the window while reading the differences."""
+
+    MODELESS = True
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, "compare.dialog", "Compare Snapshots")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -19,13 +20,12 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from lodestone.core.snapshot import export_snapshot, import_snapshot
+from lodestone.core.snapshot import ImportReport, export_snapshot, import_snapshot
 from lodestone.core.snapshot_files import SnapshotReader, check_new_destination
 from lodestone.core.snapshot_format import Manifest, SnapshotError
 from lodestone.core.vocabulary import RECORD_KINDS
@@ -38,6 +38,9 @@ from lodestone.ui.background import (
     show_message,
 )
 from lodestone.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from lodestone.ui.main_window import MainWindow
 
 FOLDER_KEY = "snapshots/folder"
 
@@ -244,7 +247,7 @@ class ImportSnapshotDialog(TaskDialog):
             "The import was cancelled; the tracker was not changed."))  # fmt: skip
         self.run(task)
 
-    def _imported(self, report) -> None:  # type: ignore[no-untyped-def]
+    def _imported(self, report: ImportReport) -> None:
         announce_import(self.ctx)
         backed_up = " A backup was taken first." if self.ctx.session is not None else ""
         verb = "Restored" if report.restored else "Merged"
@@ -255,22 +258,33 @@ class ImportSnapshotDialog(TaskDialog):
         self.accept()
 
 
-def show_snapshot_dialog(window: QMainWindow, action: str) -> QDialog:
+def dialog_class(action: str) -> type[TaskDialog]:
+    """The dialog of a File-menu action; the CSV import and compare modules are imported
+    only when first asked for."""
+    if action == "import_csv":
+        from lodestone.ui.csv_import_dialog import CsvImportDialog
+
+        return CsvImportDialog
+    if action == "compare_snapshots":
+        from lodestone.ui.compare_dialog import CompareDialog
+
+        return CompareDialog
+    return {"export_snapshot": ExportSnapshotDialog, "import_snapshot": ImportSnapshotDialog}[
+        action]
+
+
+def show_snapshot_dialog(window: MainWindow, action: str) -> QDialog:
     """Open the dialog of a File-menu action (`export_snapshot`, `import_snapshot`,
     `import_csv`, `compare_snapshots`) over `window`, or raise the one already open."""
-    ctx: AppContext = window.ctx  # type: ignore[attr-defined]
-    if action == "import_csv":
-        from lodestone.ui.csv_import_dialog import CsvImportDialog as Dialog
-    elif action == "compare_snapshots":
-        from lodestone.ui.compare_dialog import CompareDialog as Dialog  # type: ignore[assignment]
-    else:
-        Dialog = {"export_snapshot": ExportSnapshotDialog,  # type: ignore[assignment]  # noqa: N806
-                  "import_snapshot": ImportSnapshotDialog}[action]  # fmt: skip
-    for open_dialog in window.findChildren(Dialog):
+    cls = dialog_class(action)
+    for open_dialog in window.findChildren(cls):
         if open_dialog.isVisible():
             open_dialog.raise_()
             return open_dialog
-    dialog = Dialog(ctx, window)
+    dialog = cls(window.ctx, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
+    if dialog.MODELESS:
+        dialog.show()
+    else:
+        dialog.open()  # window-modal: the tracker is not edited while it is being written
     return dialog
