@@ -35,7 +35,7 @@ exit status:
 
 examples:
   lodestone compare snapshots/2025-10.zip snapshots/2025-11.zip
-  lodestone compare snapshots/2025-10.zip ~/.local/share/lodestone/tracker.db
+  lodestone compare snapshots/2025-11.zip magnets.db
   lodestone compare --csv old.zip new.zip > changes.csv
   lodestone compare -q old.zip new.zip && echo unchanged"""
 

@@ -147,8 +147,11 @@ class CompareDialog(TaskDialog):
                 continue
             heading = f"{plural.capitalize()} ({comparison.summary(kind)})"
             top = QTreeWidgetItem(self.tree, [heading])
+            top.setFirstColumnSpanned(True)
             for record in comparison.of(kind):
                 item = QTreeWidgetItem(top, [f"{MARKS[record.change]} {record.title()}"])
+                item.setFirstColumnSpanned(True)  # a long title reads across the columns
+                item.setToolTip(0, record.title())
                 item.setForeground(0, QBrush(COLOURS[record.change]))
                 item.setData(0, Qt.ItemDataRole.UserRole, (record.kind, record.id))
                 for change in record.fields:

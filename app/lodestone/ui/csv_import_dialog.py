@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from lodestone.core.csv_import import (
     CsvImportReport,
@@ -53,7 +60,6 @@ class CsvImportDialog(TaskDialog):
         self.back_button = QPushButton("< Back")
         self.back_button.setObjectName("csvImport.back")
         self.back_button.clicked.connect(self.go_back)
-        self.buttons.addButton(self.back_button, self.buttons.ButtonRole.ActionRole)
         self.next_button = self.add_button("Next >", "csvImport.next")
         self.next_button.clicked.connect(self.go_next)
         self.import_button = self.add_button("Import", "csvImport.import")
@@ -62,7 +68,11 @@ class CsvImportDialog(TaskDialog):
         layout.addWidget(self.step)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        row = QHBoxLayout()
+        row.addWidget(self.back_button)  # on the left, before Next, as in every wizard
+        row.addStretch(1)
+        row.addWidget(self.buttons)
+        layout.addLayout(row)
         self.source: CsvSource | None = None
         self.kind = ""
         self.saved: dict[tuple[str, str], tuple[tuple[str, ...], Mapping]] = {}
