@@ -17,7 +17,13 @@ import shutil
 import sqlite3
 import statistics
 import time
-from collections.abc import Callable
+
+try:
+    import fcntl
+except ImportError:  # Windows: one benchmark run at a time
+    fcntl = None  # type: ignore[assignment]
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import lodestone.core.generate as generate_module
@@ -79,8 +85,19 @@ def _remove_stale(events: int, keep: Path) -> None:
     """Delete trackers of this size made for another schema or by another generator."""
     spec = spec_for(events)
     for old in CACHE.glob(f"{PREFIX}{spec.events}e-*"):
-        if old != keep:
-            old.unlink(missing_ok=True)
+        if old.name.startswith(keep.name):  # this tracker's lock and leftovers
+            continue
+        old.unlink(missing_ok=True)
+
+
+@contextmanager
+def _generating(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock while `path` is made, so two benchmark runs at once wait for
+    one tracker rather than make (and delete) each other's half-written file."""
+    with open(path.with_name(path.name + ".making"), "a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def cached_tracker(events: int, progress: Callable[[str], None] = print) -> Path:
@@ -89,6 +106,14 @@ def cached_tracker(events: int, progress: Callable[[str], None] = print) -> Path
     path = CACHE / cache_name(events)
     if path.exists():
         return path
+    with _generating(path):
+        if not path.exists():  # another run may have made it while this one waited
+            _generate(events, path, progress)
+    path.with_name(path.name + ".making").unlink(missing_ok=True)
+    return path
+
+
+def _generate(events: int, path: Path, progress: Callable[[str], None]) -> None:
     _remove_stale(events, path)
     partial = path.with_name(path.name + ".partial")
     for leftover in CACHE.glob(partial.name + "*"):
@@ -106,7 +131,6 @@ def cached_tracker(events: int, progress: Callable[[str], None] = print) -> Path
         leftover.unlink()
     partial.rename(path)
     progress(f"generated {path.name} in {summary.seconds:.1f} s")
-    return path
 
 
 def writable_copy(tracker: Path, folder: Path, name: str = "copy.db") -> Path:

@@ -6,12 +6,17 @@ a misread size or a wrong verdict.
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
+import bench_harness
 import pytest
 from bench_harness import (
     DEFAULT_SIZES,
     SIZES_VARIABLE,
     bench_sizes,
     cache_name,
+    cached_tracker,
     generator_hash,
     runs_for,
     sample_median,
@@ -45,6 +50,23 @@ def test_proportions_and_cache_name() -> None:
     name = cache_name(1000)
     assert f"schema{SCHEMA_VERSION}" in name and generator_hash() in name
     assert cache_name(1000) != cache_name(100_000)
+
+
+def test_a_changed_generator_makes_a_new_tracker(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bench_harness, "CACHE", tmp_path)
+    first = cached_tracker(100, progress=lambda _: None)
+    assert [p.name for p in tmp_path.glob("lodestone-bench-*")] == [first.name]  # no leftovers
+    conn = sqlite3.connect(f"{first.as_uri()}?mode=ro", uri=True)
+    try:  # complete on its own, as a read-only (immutable) open needs it
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 100
+    finally:
+        conn.close()
+    assert cached_tracker(100, progress=pytest.fail) == first  # cached: not made again
+    monkeypatch.setattr(bench_harness, "generator_hash", lambda: "0123456789")
+    second = cached_tracker(100, progress=lambda _: None)
+    assert second != first and second.exists() and not first.exists()
 
 
 def test_slow_steps_get_fewer_runs_but_never_one() -> None:
