@@ -241,3 +241,14 @@ def test_record_history_shows_a_tranche_change_in_words(window: MainWindow, qtbo
     assert [change.text(i) for i in range(1, 4)] == [
         "Tranche 2 amount", "$50,000,000.00", "$60,000,000.00"]  # fmt: skip
     dialog.close()
+
+
+def test_a_search_that_hides_the_shown_record_shows_the_first_match(window: MainWindow, qtbot):
+    page = deals_page(window)
+    page.table.selectRow(0)
+    shown = page.form.current_id
+    qtbot.keyClicks(page.filter_bar.search, "vulcan")
+    page.filter_bar.flush_search()
+    assert page.model.rowCount() == 1
+    assert page.form.current_id == page.model.id_at(0) != shown
+    assert page.selected_id() == page.form.current_id

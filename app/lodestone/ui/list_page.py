@@ -119,7 +119,7 @@ class ListPage(QWidget):
         layout.addWidget(self.splitter)
 
         self.filter_bar.bind(self.model)
-        self.filter_bar.queryChanged.connect(self._update_empty)
+        self.filter_bar.queryChanged.connect(self._filtered)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.activated.connect(lambda _index: self.edit_current())
         self.form.savedRecord.connect(self._saved)
@@ -202,6 +202,19 @@ class ListPage(QWidget):
         self.model.set_query(query)
         self.filter_bar.set_query(query)
         self._update_empty()
+
+    def _filtered(self, *_: object) -> None:
+        """After a search or filter, the form shows a record of the list: the one it showed
+        if the list still holds it, else the first (never when the form holds edits)."""
+        self._update_empty()
+        if self.form.is_dirty() or not self.model.rowCount():
+            return
+        current = self.form.current_id
+        row = self.model.row_of(current) if current is not None else None
+        if row is None:
+            self.table.selectRow(0)
+        elif not self.table.currentIndex().isValid():
+            self.table.selectRow(row)
 
     def _update_empty(self, *_: object) -> None:
         empty = self.model.rowCount() == 0
