@@ -52,14 +52,22 @@ class Column:
 
 @dataclass(frozen=True)
 class Facet:
-    """A filterable property. Scalar facets are a column of `t`; others come from a related
-    table: `source` (joined by `link` to `t`) whose `value` is the facet value."""
+    """A filterable property. Scalar facets are a column of `t`; others come from `source`
+    whose `value` is the facet value: a related table whose `owner` column holds `t.id` (and
+    whose rows are narrowed by `only`), or a JSON list of `t` read with json_each."""
 
     key: str
     title: str
     value: str
     source: str = ""
-    link: str = "1"
+    owner: str = ""
+    only: str = ""
+
+    @property
+    def link(self) -> str:
+        """How a source row belongs to `t`, for joining."""
+        parts = [f"{self.owner} = t.id"] if self.owner else []
+        return " AND ".join(parts + ([self.only] if self.only else [])) or "1"
 
 
 _MONEY = "CASE WHEN t.amount_minor IS NULL THEN NULL ELSE t.amount_minor || ' ' || t.currency END"
@@ -95,9 +103,7 @@ class KindSpec:
 
 
 def _tag_facet(kind: str) -> Facet:
-    return Facet(
-        "tag", "Tags", "f.tag", "tags f", f"f.record_kind = '{kind}' AND f.record_id = t.id"
-    )
+    return Facet("tag", "Tags", "f.tag", "tags f", "f.record_id", f"f.record_kind = '{kind}'")
 
 
 def _json_facet(key: str, title: str, column: str) -> Facet:
@@ -144,14 +150,14 @@ KINDS: dict[str, KindSpec] = {
             Facet("country", "Country", "t.country"),
             Facet("stage", "Stage", "t.stage"),
             Facet("currency", "Currency", "t.currency"),
-            Facet("instrument", "Instrument", "f.instrument", "tranches f", "f.deal_id = t.id"),
+            Facet("instrument", "Instrument", "f.instrument", "tranches f", "f.deal_id"),
             _json_facet("commodity", "Commodity", "commodities"),
             Facet(
                 "company",
                 "Company",
                 "f.name",
                 "deal_parties p JOIN companies f ON f.id = p.company_id",
-                "p.deal_id = t.id",
+                "p.deal_id",
             ),
             _tag_facet("deal"),
         ),
@@ -175,7 +181,7 @@ KINDS: dict[str, KindSpec] = {
                 "Company",
                 "f.name",
                 "event_companies e JOIN companies f ON f.id = e.company_id",
-                "e.event_id = t.id",
+                "e.event_id",
             ),
             _tag_facet("event"),
         ),
@@ -267,10 +273,17 @@ def _where(query: ListQuery, skip_facet: str | None = None) -> _Where:
             continue
         facet = spec.facet(key)
         marks = ",".join("?" * len(values))
-        if facet.source:
+        if facet.owner:
+            # the few owners of the chosen values, not a check of every row of `t` (3.3 s ->
+            # 1.5 ms for one company's events among a million)
             where.add(
-                f"EXISTS (SELECT 1 FROM {facet.source} WHERE {facet.link} "
+                f"t.id IN (SELECT {facet.owner} FROM {facet.source} WHERE {facet.only or 1} "
                 f"AND {facet.value} IN ({marks}))",
+                *values,
+            )
+        elif facet.source:
+            where.add(
+                f"EXISTS (SELECT 1 FROM {facet.source} WHERE {facet.value} IN ({marks}))",
                 *values,
             )
         else:
