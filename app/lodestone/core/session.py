@@ -18,7 +18,13 @@ from lodestone.core.db import TrackerError, open_tracker
 from lodestone.core.files import companion, create_private, file_set, make_private
 from lodestone.core.lock import WriterLock, acquire
 from lodestone.core.paths import AppPaths
-from lodestone.core.recovery import check_on_open, check_pairing, pairing_record
+from lodestone.core.recovery import (
+    check_on_open,
+    check_pairing,
+    closing_record,
+    pairing_record,
+    unchanged_since_clean_close,
+)
 from lodestone.core.repository import Repository
 
 
@@ -65,7 +71,7 @@ class Session:
     def close(self) -> None:
         self.repo.close()
         if self.lock is not None and self.lock.held:
-            self.lock.record(files=pairing_record(self.path))
+            self.lock.record(files=pairing_record(self.path), **closing_record(self.path))
             self.lock.release()
 
     def __enter__(self) -> Session:
@@ -130,7 +136,7 @@ def _open_locked(
     """The checks and the open, for a caller that holds the lock."""
     if path.exists():
         check_pairing(path, lock.previous)
-        check_on_open(path)
+        check_on_open(path, quick_check=not unchanged_since_clean_close(path, lock.previous))
         make_private(*file_set(path))
         _create_wal(path)
     lock.record(files=pairing_record(path))
