@@ -252,3 +252,18 @@ def test_a_search_that_hides_the_shown_record_shows_the_first_match(window: Main
     assert page.model.rowCount() == 1
     assert page.form.current_id == page.model.id_at(0) != shown
     assert page.selected_id() == page.form.current_id
+
+
+def test_the_funding_chart_is_computed_once_when_first_shown(
+    window: MainWindow, qtbot, monkeypatch
+):
+    from lodestone.ui import funding_view
+
+    calls = []
+    original = funding_view.breakdown
+    monkeypatch.setattr(
+        funding_view, "breakdown", lambda *a, **k: calls.append(1) or original(*a, **k)
+    )
+    window.show_view("funding")
+    qtbot.wait(300)
+    assert len(calls) == 1

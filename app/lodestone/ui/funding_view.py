@@ -172,8 +172,10 @@ class FundingView(QWidget):
         come from a click on this chart, which must not then shrink to that one segment."""
         if query.kind != "deal":
             raise ValueError("the funding chart follows the Deals list's filters")
-        self.filters = replace(query, sort="", descending=False, deleted=False, ids=None)
-        self._schedule()
+        filters = replace(query, sort="", descending=False, deleted=False, ids=None)
+        if filters != self.filters:  # the same filters again: the chart already shows them
+            self.filters = filters
+            self._schedule()
 
     def _restore_settings(self) -> None:
         settings = self.ctx.settings
