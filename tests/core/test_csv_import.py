@@ -266,3 +266,26 @@ def test_progress_and_cancel(repo: Repository, tmp_path: Path) -> None:
     with pytest.raises(Cancelled):
         import_csv(repo.conn, path, "deals", currency="USD", cancelled=lambda: True)
     assert count(repo, "deals") == 3000 and not repo.conn.in_transaction
+
+
+def test_the_cycle_collector_waits_during_an_import_and_comes_back(tmp_path, monkeypatch):
+    import gc
+
+    from lodestone.core import csv_import as module
+    from lodestone.core.csv_import import import_csv
+
+    seen = []
+    original = module.RowParser
+
+    class Spy(original):  # type: ignore[misc, valid-type]
+        def __init__(self, *args, **kwargs):
+            seen.append(gc.isenabled())
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(module, "RowParser", Spy)
+    csv = tmp_path / "c.csv"
+    csv.write_text("name,kind\nVulcan Elements,company\n", encoding="utf-8")
+    assert gc.isenabled()
+    import_csv(tmp_path / "t.db", csv, "companies")
+    assert seen == [False]
+    assert gc.isenabled()

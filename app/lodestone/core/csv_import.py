@@ -30,7 +30,7 @@ from lodestone.core.csv_store import CsvStore, new_companies, stored_records
 from lodestone.core.csv_values import check_date_format
 from lodestone.core.db import open_tracker
 from lodestone.core.money import is_currency
-from lodestone.core.progress import CancelCheck, Progress, Ticker
+from lodestone.core.progress import CancelCheck, Progress, Ticker, collector_paused
 
 __all__ = ["CsvImportError", "CsvImportReport", "ImportOptionError", "import_csv", "preview"]
 
@@ -203,7 +203,7 @@ def import_csv(
                              dry_run=dry_run, warnings=list(source.warnings))  # fmt: skip
     # Progress: the bytes of the file while reading, then one unit per record written.
     ticker = Ticker(source.size, progress, cancelled, "The import")
-    with _transaction(conn_or_path, write=not dry_run) as conn:
+    with collector_paused(), _transaction(conn_or_path, write=not dry_run) as conn:
         matcher = CompanyMatcher.from_tracker(conn, company_choices)
         parser = RowParser(report.mapping, matcher, currency, date_format)
         results = _parse(source, parser, source.rows(), ticker)

@@ -25,7 +25,7 @@ from lodestone.core.bulk_indexes import drop_indexes, recreate_indexes
 from lodestone.core.check import count_records
 from lodestone.core.csv_source import allow_long_fields
 from lodestone.core.db import open_tracker
-from lodestone.core.progress import CancelCheck, Progress, Ticker
+from lodestone.core.progress import CancelCheck, Progress, Ticker, collector_paused
 from lodestone.core.repository import Repository
 from lodestone.core.schema import SCHEMA_VERSION
 from lodestone.core.search_bulk import index_new_records
@@ -313,7 +313,7 @@ def import_snapshot(
         if before_write is not None:
             before_write()
         report = ImportReport(source, manifest)
-        with _writing(conn_or_path) as conn:
+        with collector_paused(), _writing(conn_or_path) as conn:
             _Merger(conn, snapshot, ticker, report).run()
     ticker.finish()
     report.added = dict(report.added)
