@@ -171,24 +171,13 @@ def test_every_released_version_migrates_with_its_data(tmp_path: Path, version: 
         conn.close()
 
 
-NEW_FILE_CRASH = pytest.mark.xfail(
-    strict=True,
-    reason="creating a tracker commits _sqlite_migrations before step 1 and stamps "
-    "application_id only after the last step, so a crash in between leaves a file every "
-    "later open refuses as 'an SQLite database, but not a Lodestone tracker'",
-)
-
-
 def crash_cases() -> list:
     """(start version, step that crashes): from the version just before the step, and from
     the oldest release, so earlier steps of the same run have committed first. Start 0 is
     the very first open, creating the file."""
     cases = {(step - 1, step) for step in STEPS}
     cases |= {(1, step) for step in STEPS if step > 1}
-    return [
-        pytest.param(start, step, marks=NEW_FILE_CRASH if start == 0 else ())
-        for start, step in sorted(cases)
-    ]
+    return sorted(cases)
 
 
 @pytest.mark.parametrize(("start", "step"), crash_cases())

@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -310,11 +309,6 @@ def test_snapshot_sees_a_changed_tranche(tmp_path: Path):
     conn.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Save of a record in the Trash restores it, but its inverse only saves the old "
-    "fields back: undo leaves the record out of the Trash",
-)
 def test_undoing_an_edit_made_in_the_trash_puts_the_record_back(tmp_path: Path):
     repo = Repository.open(tmp_path / "t.db")
     deal = repo.save(Deal("Plant", amount=Money(100, "USD")))

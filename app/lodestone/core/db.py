@@ -221,8 +221,10 @@ def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations and stamp the file as a tracker of this schema version."""
     from sqlite_utils import Database
 
-    migration_set().apply(Database(conn))
+    # Marked as ours first: a crash during the first migrations must leave a file that the
+    # next start recognises and finishes migrating, not "an SQLite database, not a tracker".
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    migration_set().apply(Database(conn))
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

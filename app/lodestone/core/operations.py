@@ -74,10 +74,12 @@ def describe_edit(before: Record | None, after: Record) -> str:
 
 @dataclass
 class Save(Operation):
-    """Create a record (id None) or replace it with this version."""
+    """Create a record (id None) or replace it with this version (`in_trash`: and leave it in
+    the Trash, as it was when an edit made there is undone)."""
 
     record: Record
     text: str = ""
+    in_trash: bool = False
 
     def apply(self, repo: Repository) -> Operation:
         record = copy.deepcopy(self.record)
@@ -92,7 +94,9 @@ class Save(Operation):
             if was_deleted:
                 repo.restore(record.KIND, record.id)
             repo.save(record)
-        return Save(before, text=self.text)
+            if self.in_trash:
+                repo.delete(record.KIND, record.id)
+        return Save(before, text=self.text, in_trash=was_deleted)
 
     @property
     def kind(self) -> str:
