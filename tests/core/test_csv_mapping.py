@@ -67,3 +67,10 @@ def test_bad_options_are_refused_before_reading(
     kind = options.pop("kind", "deals")
     with pytest.raises((ImportOptionError, MappingError), match=match):
         import_csv(repo.conn, tmp_path / "absent.csv", kind, **options)  # type: ignore[arg-type]
+
+
+def test_a_us_state_column_is_not_taken_for_the_deal_status() -> None:
+    # a government awards file has "State" (the recipient's state), never a deal's status
+    mapping = resolve_mapping("deals", ["Award Title", "Recipient Name", "State"])
+    assert "status" not in mapping.columns
+    assert "State" in mapping.ignored()

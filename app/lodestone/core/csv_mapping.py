@@ -69,7 +69,7 @@ _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
                       "award date", "announced on", "signed", "date signed", "signing date"),
         "closed": ("close date", "closing date", "date closed", "completion date", "closed on",
                    "completed"),
-        "status": ("deal status", "state", "stage status"),
+        "status": ("deal status", "stage status"),
         "description": _COMMON["description"],
         "source_url": _COMMON["source_url"],
         "country": _COMMON["country"],
