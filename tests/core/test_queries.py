@@ -156,3 +156,28 @@ def test_row_position_agrees_with_the_fetched_order(filled: Repository, kind: st
             rows = fetch_rows(filled.conn, query, 0, 100)
             positions = [row_position(filled.conn, query, r.id) for r in rows]
             assert positions == list(range(len(rows))), (column.key, descending)
+
+
+@pytest.mark.parametrize("search", ["event", "ev", "2", "nothing-like-this", "e v"])
+def test_search_counts_agree_with_the_rows_with_the_trash_left_out(filled: Repository, search):
+    trashed = fetch_rows(filled.conn, ListQuery("event"), 0, 1)[0].id
+    filled.delete("event", trashed)
+    query = ListQuery("event", search=search)
+    rows = fetch_rows(filled.conn, query, 0, 100)
+    assert count_rows(filled.conn, query) == len(rows)
+    assert trashed not in [r.id for r in rows]
+    in_trash = ListQuery("event", search=search, deleted=True)
+    assert count_rows(filled.conn, in_trash) == len(fetch_rows(filled.conn, in_trash, 0, 100))
+
+
+def test_a_broad_search_walks_the_order_and_finds_the_same_rows(filled: Repository, monkeypatch):
+    from lodestone.core import queries
+
+    for i in range(30):
+        filled.save(Event(f"Shipment {i}", parse_fuzzy_date(f"20{10 + i % 15}"), kind="shipment"))
+    for sort in ("date", "title", "companies"):
+        query = ListQuery("event", search="shipment", sort=sort, descending=True)
+        narrow = fetch_rows(filled.conn, query, 3, 20)
+        monkeypatch.setattr(queries, "BROAD_MATCHES", 5)
+        assert fetch_rows(filled.conn, query, 3, 20) == narrow
+        monkeypatch.undo()

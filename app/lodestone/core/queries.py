@@ -254,7 +254,10 @@ class _Where:
         return " AND ".join(self.clauses) or "1"
 
 
-def _where(query: ListQuery, skip_facet: str | None = None) -> _Where:
+def _where(query: ListQuery, skip_facet: str | None = None, *, broad: bool = False) -> _Where:
+    """The WHERE of a list query. `broad`: the search matches many records, so walk the
+    order's index and test each row against the matches (`t.id + 0` keeps SQLite from looking
+    up every match by id and sorting them all: 233 ms -> 75 ms for 388,000 of 1,000,000)."""
     spec = query.spec
     where = _Where()
     where.add("t.deleted_at IS NOT NULL" if query.deleted else "t.deleted_at IS NULL")
@@ -262,10 +265,8 @@ def _where(query: ListQuery, skip_facet: str | None = None) -> _Where:
         where.add("t.id IN (SELECT value FROM json_each(?))", json.dumps(list(query.ids)))
     expression = fts_expression(query.search)
     if expression:
-        where.add(
-            f"t.id IN (SELECT rowid FROM {spec.table}_fts WHERE {spec.table}_fts MATCH ?)",
-            expression,
-        )
+        test = "t.id + 0" if broad else "t.id"
+        where.add(f"{test} IN ({_matches_sql(spec)})", expression)
     elif query.search.strip():
         where.add("0")  # punctuation only: nothing can match
     for key, values in query.filters:
@@ -297,7 +298,41 @@ def _where(query: ListQuery, skip_facet: str | None = None) -> _Where:
     return where
 
 
+def _matches_sql(spec: KindSpec) -> str:
+    return f"SELECT rowid FROM {spec.table}_fts WHERE {spec.table}_fts MATCH ?"
+
+
+BROAD_MATCHES = 10_000  # more search matches than this: walk the sort index instead
+
+
+def search_matches(conn: sqlite3.Connection, query: ListQuery) -> int:
+    """How many records of the kind, in the Trash or not, the search text matches (read
+    from the full-text index alone: every record has exactly one row there)."""
+    expression = fts_expression(query.search)
+    if expression is None:
+        return 0
+    sql = f"SELECT count(*) FROM ({_matches_sql(query.spec)})"
+    return int(conn.execute(sql, [expression]).fetchone()[0])
+
+
+def _search_only(query: ListQuery) -> bool:
+    return bool(query.search.strip()) and not (
+        query.filters or query.date_from or query.date_to or query.ids is not None
+        or query.deleted
+    )  # fmt: skip
+
+
 def count_rows(conn: sqlite3.Connection, query: ListQuery) -> int:
+    if _search_only(query):
+        # the index's count less the matches in the Trash (a small partial index), instead
+        # of looking up every match: 637 ms -> tens of ms for "e" among a million events
+        trashed = (
+            f"SELECT count(*) FROM {query.spec.table} t WHERE t.deleted_at IS NOT NULL "
+            f"AND t.id + 0 IN ({_matches_sql(query.spec)})"
+        )
+        expression = fts_expression(query.search)
+        in_trash = int(conn.execute(trashed, [expression]).fetchone()[0]) if expression else 0
+        return search_matches(conn, query) - in_trash
     where = _where(query)
     sql = f"SELECT count(*) FROM {query.spec.table} t WHERE {where.sql}"
     return int(conn.execute(sql, where.params).fetchone()[0])
@@ -328,7 +363,10 @@ def fetch_rows(
 ) -> list[ListRow]:
     """One window of the list, formatted for display."""
     spec = query.spec
-    where = _where(query)
+    column = spec.column(query.sort or spec.default_sort)
+    indexed_order = "SELECT" not in column.order_expr
+    broad = indexed_order and search_matches(conn, query) > BROAD_MATCHES
+    where = _where(query, broad=broad)
     cols = ", ".join(c.expr for c in spec.columns)
     sql = (
         f"SELECT t.id, {cols} FROM {spec.table} t WHERE {where.sql} "
