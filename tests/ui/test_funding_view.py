@@ -176,3 +176,20 @@ def test_pyqtgraph_loads_only_with_the_view() -> None:
     code = ("import sys, lodestone.ui.funding_view; "
             "sys.exit('pyqtgraph' in sys.modules)")  # fmt: skip
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_currencies_are_counted_again_only_when_records_change(qtbot, view, ctx, monkeypatch):
+    from lodestone.core.money import parse_money
+    from lodestone.core.records import Deal as DealRecord
+    from lodestone.ui import funding_view
+
+    counted = []
+    original = funding_view.currencies_present
+    monkeypatch.setattr(funding_view, "currencies_present",
+                        lambda conn: counted.append(1) or original(conn))  # fmt: skip
+    view.refresh()  # a regroup, say
+    assert counted == []
+    ctx.repo.save(DealRecord("Euro deal", amount=parse_money("€5M")))
+    view.refresh()
+    assert counted == [1]
+    assert view.currency.findText("EUR") >= 0

@@ -89,6 +89,7 @@ class FundingView(QWidget):
         self.rates_button.clicked.connect(self.edit_rates)
         self.chart.segmentClicked.connect(self._segment_clicked)
         self.table.activated.connect(self._gap_activated)
+        self._currencies_stale = True
         ctx.notifier.changed.connect(self._records_changed)
         self.refresh()
 
@@ -190,6 +191,7 @@ class FundingView(QWidget):
 
     def _records_changed(self, kind: str, _ids: list) -> None:
         if kind in REFRESH_KINDS:
+            self._currencies_stale = True
             self._schedule()
 
     def _schedule(self) -> None:
@@ -226,7 +228,9 @@ class FundingView(QWidget):
     def refresh(self) -> None:
         self._timer.stop()
         self._stale = False
-        self._fill_currencies()
+        if self._currencies_stale:  # a regroup changes no currency: count them on changes only
+            self._fill_currencies()
+            self._currencies_stale = False
         self.data = breakdown(self.ctx.repo.conn, self.query())
         self.chart.show_breakdown(self.data)
         self.model.set_breakdown(self.data)
