@@ -10,6 +10,7 @@ from lodestone.core.queries import (
     facet_counts,
     fetch_rows,
     fts_expression,
+    in_list,
     row_position,
 )
 from lodestone.core.records import Company, Deal, Event, Party, Tranche
@@ -181,3 +182,11 @@ def test_a_broad_search_walks_the_order_and_finds_the_same_rows(filled: Reposito
         monkeypatch.setattr(queries, "BROAD_MATCHES", 5)
         assert fetch_rows(filled.conn, query, 3, 20) == narrow
         monkeypatch.undo()
+
+
+def test_in_list(filled: Repository, magnet_deal: Deal):
+    assert in_list(filled.conn, ListQuery("deal", search="vulcan"), magnet_deal.id)
+    assert not in_list(filled.conn, ListQuery("deal", search="stake"), magnet_deal.id)
+    filled.delete("deal", magnet_deal.id)
+    assert not in_list(filled.conn, ListQuery("deal"), magnet_deal.id)
+    assert in_list(filled.conn, ListQuery("deal", deleted=True), magnet_deal.id)

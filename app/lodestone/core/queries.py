@@ -315,6 +315,15 @@ def search_matches(conn: sqlite3.Connection, query: ListQuery) -> int:
     return int(conn.execute(sql, [expression]).fetchone()[0])
 
 
+def _is_broad(conn: sqlite3.Connection, query: ListQuery) -> bool:
+    """A search matching so many records that walking the order's index beats looking each
+    match up (only when the order has an index: not for a column sorted on a subquery)."""
+    column = query.spec.column(query.sort or query.spec.default_sort)
+    if not query.search.strip() or "SELECT" in column.order_expr:
+        return False
+    return search_matches(conn, query) > BROAD_MATCHES
+
+
 def _search_only(query: ListQuery) -> bool:
     return bool(query.search.strip()) and not (
         query.filters or query.date_from or query.date_to or query.ids is not None
@@ -363,10 +372,7 @@ def fetch_rows(
 ) -> list[ListRow]:
     """One window of the list, formatted for display."""
     spec = query.spec
-    column = spec.column(query.sort or spec.default_sort)
-    indexed_order = "SELECT" not in column.order_expr
-    broad = indexed_order and search_matches(conn, query) > BROAD_MATCHES
-    where = _where(query, broad=broad)
+    where = _where(query, broad=_is_broad(conn, query))
     cols = ", ".join(c.expr for c in spec.columns)
     sql = (
         f"SELECT t.id, {cols} FROM {spec.table} t WHERE {where.sql} "
@@ -377,6 +383,13 @@ def fetch_rows(
         ListRow(row[0], tuple(c.format(v) for c, v in zip(spec.columns, row[1:], strict=True)))
         for row in rows
     ]
+
+
+def in_list(conn: sqlite3.Connection, query: ListQuery, record_id: int) -> bool:
+    """Whether the list holds this record (one row looked up, whatever the list's size)."""
+    where = _where(query)
+    sql = f"SELECT 1 FROM {query.spec.table} t WHERE {where.sql} AND t.id = ?"
+    return conn.execute(sql, [*where.params, record_id]).fetchone() is not None
 
 
 def row_position(conn: sqlite3.Connection, query: ListQuery, record_id: int) -> int | None:
@@ -395,6 +408,7 @@ def row_position(conn: sqlite3.Connection, query: ListQuery, record_id: int) -> 
     ).fetchone()
     if values is None:
         return None
+    where = _where(query, broad=_is_broad(conn, query))
     counts, params = [], []
     for clause, clause_params in _sorts_before(terms, list(values), query.descending):
         counts.append(f"(SELECT count(*) FROM {spec.table} t WHERE {where.sql} AND {clause})")

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.queries import ListQuery
+from lodestone.core.queries import ListQuery, in_list
 from lodestone.ui.context import AppContext
 from lodestone.ui.filter_bar import FilterBar
 from lodestone.ui.forms.base import RecordForm, confirm_leave
@@ -210,11 +210,12 @@ class ListPage(QWidget):
         if self.form.is_dirty() or not self.model.rowCount():
             return
         current = self.form.current_id
-        row = self.model.row_of(current) if current is not None else None
-        if row is None:
+        if current is None or not in_list(self.ctx.repo.conn, self.model.query, current):
             self.table.selectRow(0)
         elif not self.table.currentIndex().isValid():
-            self.table.selectRow(row)
+            row = self.model.row_of(current)  # rare: finding a row costs more than knowing
+            if row is not None:
+                self.table.selectRow(row)
 
     def _update_empty(self, *_: object) -> None:
         empty = self.model.rowCount() == 0
