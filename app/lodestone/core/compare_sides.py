@@ -110,22 +110,15 @@ class Side:
 
     def _snapshot_rows(self, spec: FileSpec) -> Iterator[list[str]]:
         assert self.snapshot is not None
-        with self.snapshot.open_text(spec.name) as handle:
-            reader = csv.reader(handle, strict=True)
-            try:
-                header = next(reader, None)
-                if header != spec.header:
-                    raise SnapshotError(f"{self.path}: {spec.name} has the columns {header}, "
-                                        f"expected {spec.header}")  # fmt: skip
-                width = len(spec.header)
-                for cells in reader:
-                    if len(cells) != width:
-                        raise SnapshotError(f"{self.path}: {spec.name} line {reader.line_num} "
-                                            f"has {len(cells)} cells, not {width}")  # fmt: skip
-                    yield cells
-            except (csv.Error, UnicodeDecodeError) as exc:
-                raise SnapshotError(f"{self.path}: {spec.name} line {reader.line_num} cannot "
-                                    f"be read: {exc}") from None  # fmt: skip
+        width = len(spec.header)
+        try:
+            for line, cells in self.snapshot.rows(spec):
+                if len(cells) != width:
+                    raise SnapshotError(f"{spec.name} line {line} has {len(cells)} cells, "
+                                        f"not {width}")  # fmt: skip
+                yield cells
+        except SnapshotError as exc:
+            raise SnapshotError(f"{self.path}: {exc}") from None
 
 
 def _route(spec: FileSpec) -> Any:

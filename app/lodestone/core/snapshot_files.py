@@ -9,12 +9,14 @@ snapshot is refused before a single row of it is imported.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -24,6 +26,7 @@ from lodestone.core.snapshot_format import (
     FILES,
     MANIFEST,
     OPTIONAL_TABLES,
+    FileSpec,
     Manifest,
     SnapshotError,
 )
@@ -158,6 +161,22 @@ class SnapshotReader:
         if self._zip is not None:
             return self._zip.open(name)
         return open(self.source / name, "rb", buffering=_CHUNK)  # noqa: SIM115
+
+    def rows(self, spec: FileSpec) -> Iterator[tuple[int, list[str]]]:
+        """(line number, cells) of each row of one file, its header checked first; a file
+        that cannot be read as the format says raises SnapshotError naming file and line."""
+        with self.open_text(spec.name) as handle:
+            reader = csv.reader(handle, strict=True)
+            try:
+                header = next(reader, None)
+                if header != spec.header:
+                    raise SnapshotError(f"{spec.name} has the columns {header}, expected "
+                                        f"{spec.header}")  # fmt: skip
+                for cells in reader:
+                    yield reader.line_num, cells
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise SnapshotError(f"{spec.name} line {reader.line_num} cannot be read: "
+                                    f"{exc}") from None  # fmt: skip
 
     def open_text(self, name: str) -> IO[str]:
         """A file as text for `csv.reader`: UTF-8 with or without a BOM, any line ends."""

@@ -127,25 +127,15 @@ class _Merger:
         read = row_reader(spec)
         expected = self.snapshot.manifest.files[spec.name].rows
         count = 0
-        with self.snapshot.open_text(spec.name) as handle:
-            reader = csv.reader(handle, strict=True)
-            try:
-                header = next(reader, None)
-                if header != spec.header:
-                    raise SnapshotError(f"{spec.name} has the columns {header}, expected "
-                                        f"{spec.header}")  # fmt: skip
-                batch: list[tuple[int, list[str], tuple[Any, ...]]] = []
-                for cells in reader:
-                    batch.append((reader.line_num, cells, read(cells, reader.line_num)))
-                    if len(batch) >= BATCH_ROWS:
-                        self._merge(spec, batch)
-                        count += len(batch)
-                        batch = []
+        batch: list[tuple[int, list[str], tuple[Any, ...]]] = []
+        for line, cells in self.snapshot.rows(spec):
+            batch.append((line, cells, read(cells, line)))
+            if len(batch) >= BATCH_ROWS:
                 self._merge(spec, batch)
                 count += len(batch)
-            except (csv.Error, UnicodeDecodeError) as exc:
-                raise SnapshotError(f"{spec.name} line {reader.line_num} cannot be read: "
-                                    f"{exc}") from None  # fmt: skip
+                batch = []
+        self._merge(spec, batch)
+        count += len(batch)
         if count != expected:
             raise SnapshotError(f"{spec.name} has {count:,} rows; its manifest says {expected:,}")
 
