@@ -208,6 +208,10 @@ def error_label(name: str) -> QLabel:
     return label
 
 
+NOT_IMPORTED = "Not imported: {}. The tracker was not changed."
+IMPORT_CANCELLED = "The import was cancelled; the tracker was not changed."
+
+
 class TaskDialog(QDialog):
     """A dialog that runs one background task at a time and shows its problems inline."""
 
@@ -230,7 +234,16 @@ class TaskDialog(QDialog):
         button.setDefault(True)
         return button
 
-    def run(self, task: BackgroundTask) -> None:
+    def run(self, task: BackgroundTask, done: Callable[[Any], None] | None = None, *,
+            failure: str = "", cancelled: str = "") -> None:  # fmt: skip
+        """Start `task`; `done(result)` on success, else `failure` (with the reason in place
+        of {}) or `cancelled` shown in the dialog's `error` label."""
+        if done is not None:
+            task.succeeded.connect(done)
+        if failure:
+            task.failed.connect(lambda message: self.error.setText(failure.format(message)))
+        if cancelled:
+            task.wasCancelled.connect(lambda _message: self.error.setText(cancelled))
         self.task = task
         task.finished.connect(self._task_finished)
         task.start(self)

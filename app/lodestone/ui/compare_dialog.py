@@ -125,10 +125,8 @@ class CompareDialog(TaskDialog):
             lambda progress, cancelled: compare_snapshots(a, b, progress=progress,
                                                           cancelled=cancelled),
             "Compare Snapshots", f"Comparing {a.name} with {b.name}…")  # fmt: skip
-        task.succeeded.connect(self.show_comparison)
-        task.failed.connect(lambda m: self.error.setText(f"Cannot compare: {m}."))
-        task.wasCancelled.connect(lambda _m: self.error.setText("The comparison was cancelled."))
-        self.run(task)
+        self.run(task, self.show_comparison, failure="Cannot compare: {}.",
+                 cancelled="The comparison was cancelled.")  # fmt: skip
 
     def show_comparison(self, comparison: Comparison) -> None:
         self.comparison = comparison

@@ -31,7 +31,14 @@ from lodestone.core.csv_import import (
 from lodestone.core.csv_mapping import MappingError
 from lodestone.core.csv_source import CsvImportError, CsvSource
 from lodestone.core.queries import ListQuery, count_rows, fetch_rows
-from lodestone.ui.background import BackgroundTask, ReportDialog, TaskDialog, error_label
+from lodestone.ui.background import (
+    IMPORT_CANCELLED,
+    NOT_IMPORTED,
+    BackgroundTask,
+    ReportDialog,
+    TaskDialog,
+    error_label,
+)
 from lodestone.ui.context import AppContext
 from lodestone.ui.csv_import_pages import Mapping, MappingPage, SourcePage
 from lodestone.ui.csv_import_review import CompaniesPage, PreviewPage, company_model
@@ -162,10 +169,8 @@ class CsvImportDialog(TaskDialog):
         assert self.source is not None
         task = self._task(f"Checking every row of {self.source.path.name}…", dry_run=True,
                           skip_invalid=True)  # fmt: skip
-        task.succeeded.connect(self._checked)
-        task.failed.connect(lambda m: self.error.setText(f"Cannot check the file: {m}."))
-        task.wasCancelled.connect(lambda _m: self.error.setText("The check was cancelled."))
-        self.run(task)
+        self.run(task, self._checked, failure="Cannot check the file: {}.",
+                 cancelled="The check was cancelled.")  # fmt: skip
 
     def _checked(self, report: CsvImportReport) -> None:
         self.checked = report
@@ -193,12 +198,7 @@ class CsvImportDialog(TaskDialog):
         task = self._task(f"Importing {self.source.path.name}…", skip_invalid=skip,
                           company_choices=self.companies_page.choices(),
                           before_write=lambda: backup_before_import(ctx))  # fmt: skip
-        task.succeeded.connect(self._imported)
-        task.failed.connect(lambda m: self.error.setText(
-            f"Not imported: {m}. The tracker was not changed."))  # fmt: skip
-        task.wasCancelled.connect(lambda _m: self.error.setText(
-            "The import was cancelled; the tracker was not changed."))  # fmt: skip
-        self.run(task)
+        self.run(task, self._imported, failure=NOT_IMPORTED, cancelled=IMPORT_CANCELLED)
 
     def _imported(self, report: CsvImportReport) -> None:
         self.report = report

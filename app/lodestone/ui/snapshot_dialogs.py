@@ -30,6 +30,8 @@ from lodestone.core.snapshot_files import SnapshotReader, check_new_destination
 from lodestone.core.snapshot_format import Manifest, SnapshotError
 from lodestone.core.vocabulary import RECORD_KINDS
 from lodestone.ui.background import (
+    IMPORT_CANCELLED,
+    NOT_IMPORTED,
     BackgroundTask,
     ReportDialog,
     TaskDialog,
@@ -136,11 +138,9 @@ class ExportSnapshotDialog(TaskDialog):
             lambda progress, cancelled: export_snapshot(source, dest, excel=excel,
                                                         progress=progress, cancelled=cancelled),
             "Export Snapshot", f"Writing {dest.name}…")  # fmt: skip
-        task.succeeded.connect(lambda manifest: self._exported(dest, manifest))
-        task.failed.connect(lambda message: self.error.setText(f"Not exported: {message}."))
-        task.wasCancelled.connect(
-            lambda _m: self.error.setText("The export was cancelled; nothing was written."))
-        self.run(task)
+        self.run(task, lambda manifest: self._exported(dest, manifest),
+                 failure="Not exported: {}.",
+                 cancelled="The export was cancelled; nothing was written.")  # fmt: skip
 
     def _exported(self, dest: Path, manifest: Manifest) -> None:
         self.result_window = show_message(self.parentWidget(), "Snapshot exported",
@@ -240,12 +240,7 @@ class ImportSnapshotDialog(TaskDialog):
                 tracker, source, progress=progress, cancelled=cancelled,
                 before_write=lambda: backup_before_import(ctx)),
             "Import Snapshot", f"Importing {source.name}…")  # fmt: skip
-        task.succeeded.connect(self._imported)
-        task.failed.connect(lambda m: self.error.setText(
-            f"Not imported: {m}. The tracker was not changed."))  # fmt: skip
-        task.wasCancelled.connect(lambda _m: self.error.setText(
-            "The import was cancelled; the tracker was not changed."))  # fmt: skip
-        self.run(task)
+        self.run(task, self._imported, failure=NOT_IMPORTED, cancelled=IMPORT_CANCELLED)
 
     def _imported(self, report: ImportReport) -> None:
         announce_import(self.ctx)
