@@ -10,15 +10,16 @@ from pathlib import Path
 
 import pytest
 from lodestone.core import generate as generate_module
+from lodestone.core.bulk_indexes import drop_indexes
 from lodestone.core.check import check_tracker
 from lodestone.core.countries import is_country
 from lodestone.core.currencies import CURRENCY_DIGITS
 from lodestone.core.db import TrackerError, open_tracker
 from lodestone.core.generate import (
+    DEFERRED_INDEX_TABLES,
     MAX_COUNT,
     GenerateSpec,
     _bulk_search_sql,
-    _deferred_indexes,
     generate_tracker,
 )
 from lodestone.core.money import Money
@@ -186,8 +187,8 @@ def test_full_text_search_finds_a_generated_title(conn: sqlite3.Connection):
 def test_bulk_search_text_never_scans_without_the_deferred_indexes(tmp_path: Path):
     conn = open_tracker(tmp_path / "plan.db")
     try:
-        for name, _ in _deferred_indexes(conn):
-            conn.execute(f'DROP INDEX "{name}"')
+        conn.execute("BEGIN")
+        drop_indexes(conn, DEFERRED_INDEX_TABLES, keep_unique=False)
         for kind in ("company", "deal", "event"):
             plan = [r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {_bulk_search_sql(kind)}",
                                                (1, 2))]

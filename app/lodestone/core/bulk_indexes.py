@@ -25,8 +25,10 @@ def worth_deferring(conn: sqlite3.Connection, table: str, new_rows: int) -> bool
     return bool(new_rows >= present)
 
 
-def drop_indexes(conn: sqlite3.Connection, tables: Iterable[str]) -> list[Index]:
-    """Drop the non-unique indexes of `tables` (inside a transaction); return them."""
+def drop_indexes(conn: sqlite3.Connection, tables: Iterable[str], *,
+                 keep_unique: bool = True) -> list[Index]:  # fmt: skip
+    """Drop the indexes of `tables` (inside a transaction); return them. Unique ones are kept
+    unless the caller's rows are known not to clash (a generated tracker)."""
     tables = list(tables)
     if not conn.in_transaction:
         raise RuntimeError("indexes are dropped only inside the transaction that rebuilds them")
@@ -35,7 +37,8 @@ def drop_indexes(conn: sqlite3.Connection, tables: Iterable[str]) -> list[Index]
     marks = ", ".join("?" * len(tables))
     indexes = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        f"AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({marks}) ORDER BY name", tables,
+        f"AND (? = 0 OR sql NOT LIKE 'CREATE UNIQUE%') AND tbl_name IN ({marks}) "
+        "ORDER BY name", [int(keep_unique), *tables],
     ).fetchall()
     for name, _ in indexes:
         conn.execute(f'DROP INDEX "{name}"')
@@ -44,8 +47,12 @@ def drop_indexes(conn: sqlite3.Connection, tables: Iterable[str]) -> list[Index]
 
 def recreate_indexes(conn: sqlite3.Connection, indexes: Iterable[Index],
                      before_each: Callable[[], None] | None = None) -> None:  # fmt: skip
-    """Create the dropped indexes again; `before_each` may raise to stop (a cancel)."""
-    for _, sql in indexes:
+    """Create the dropped indexes that are missing again, with their exact original SQL;
+    `before_each` may raise to stop (a cancel)."""
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    for name, sql in indexes:
+        if name in present:
+            continue
         if before_each is not None:
             before_each()
         conn.execute(sql)

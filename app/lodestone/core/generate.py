@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from lodestone.core.bulk_indexes import drop_indexes, recreate_indexes
 from lodestone.core.check import ensure_no_records
 from lodestone.core.paths import AppPaths
 from lodestone.core.repository import SEARCH_TEXT_SQL
@@ -98,24 +99,6 @@ def _write(conn: sqlite3.Connection, batch: Batch) -> None:
         conn.executemany(_insert_sql(table), rows)
 
 
-def _deferred_indexes(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(name, sql) of the indexes built once at the end rather than row by row: sorting
-    a million keys once is several times faster than a million random B-tree inserts."""
-    marks = ", ".join("?" * len(DEFERRED_INDEX_TABLES))
-    return conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        f"AND tbl_name IN ({marks}) ORDER BY name", DEFERRED_INDEX_TABLES).fetchall()
-
-
-def _restore_indexes(conn: sqlite3.Connection, indexes: list[tuple[str, str]]) -> None:
-    """Recreate, with their exact original SQL, the deferred indexes that are missing."""
-    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    with _transaction(conn):
-        for name, sql in indexes:
-            if name not in present:
-                conn.execute(sql)
-
-
 @contextmanager
 def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("BEGIN IMMEDIATE")
@@ -183,17 +166,17 @@ def generate_tracker(
     try:
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         ensure_no_records(path, conn)
-        indexes = _deferred_indexes(conn)
+        # sorting a million keys once is several times faster than a million B-tree inserts
         with _transaction(conn):
-            for name, _ in indexes:
-                conn.execute(f'DROP INDEX "{name}"')
+            indexes = drop_indexes(conn, DEFERRED_INDEX_TABLES, keep_unique=False)
         try:
             _fill(conn, spec, timestamp, progress, phases)
         finally:
             phase_start = time.perf_counter()
             if progress is not None:
                 progress("indexes", 0, len(indexes))
-            _restore_indexes(conn, indexes)
+            with _transaction(conn):
+                recreate_indexes(conn, indexes)
             phases["indexes"] = time.perf_counter() - phase_start
         conn.execute("PRAGMA optimize")
         counts = {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
