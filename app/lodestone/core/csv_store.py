@@ -156,7 +156,7 @@ class CsvStore:
         """Change log and full-text index of every created record, by the repository."""
         for record in self.created:
             assert record.id is not None
-            self.repo._log(record.KIND, record.id, "create", None, rowmap.snapshot(record))
+            self.repo.log_change(record.KIND, record.id, "create", None, rowmap.snapshot(record))
         for kind in RECORD_TYPES:
             ids = [r.id for r in self.created if r.KIND == kind and r.id is not None]
             index_new_records(self.repo, kind, ids, self.tick)

@@ -123,7 +123,7 @@ def add_rate(repo: Repository, currency: str, base: str, date: str, rate: str) -
             (currency, base, date, format(value, "f")),
         )
         rate_id = int(cursor.lastrowid or 0)
-        repo._touched(RATE_KIND, rate_id)
+        repo.announce(RATE_KIND, rate_id)
     return ExchangeRate(currency, base, date, value, rate_id)
 
 
@@ -133,7 +133,7 @@ def delete_rate(repo: Repository, rate_id: int) -> None:
         cursor = repo.conn.execute("DELETE FROM exchange_rates WHERE id = ?", (rate_id,))
         if cursor.rowcount != 1:
             raise RecordNotFound(f"no exchange rate with id {rate_id}")
-        repo._touched(RATE_KIND, rate_id)
+        repo.announce(RATE_KIND, rate_id)
 
 
 def rate_in_force_sql(currency_sql: str, base: str, day_sql: str) -> str:

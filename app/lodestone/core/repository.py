@@ -107,7 +107,9 @@ class Repository:
             for listener in list(self._listeners):
                 listener(kind, tuple(sorted(ids)))
 
-    def _touched(self, kind: str, record_id: int) -> None:
+    def announce(self, kind: str, record_id: int) -> None:
+        """Tell listeners, once the current transaction commits, that this record changed
+        (for writers beside the repository's own: exchange rates, bulk imports)."""
         self._pending.setdefault(kind, set()).add(record_id)
 
     # -- reading ----------------------------------------------------------------------------
@@ -219,15 +221,15 @@ class Repository:
             self._write_tags(kind, record.id, record.tags)
             after = rowmap.snapshot(record)
             if before is None:
-                self._log(kind, record.id, "create", None, after)
+                self.log_change(kind, record.id, "create", None, after)
             else:
                 old, new = rowmap.diff(before, after)
                 if new or old:
-                    self._log(kind, record.id, "update", old, new)
-            self._reindex(kind, record.id)
+                    self.log_change(kind, record.id, "update", old, new)
+            self.reindex(kind, record.id)
             if isinstance(record, Company) and before and before["name"] != record.name:
                 self._reindex_dependents(record.id)
-            self._touched(kind, record.id)
+            self.announce(kind, record.id)
         return record
 
     def delete(self, kind: str, record_id: int) -> None:
@@ -240,8 +242,8 @@ class Repository:
                 "WHERE id = ?",
                 (record_id,),
             )
-            self._log(kind, record_id, "delete", None, None)
-            self._touched(kind, record_id)
+            self.log_change(kind, record_id, "delete", None, None)
+            self.announce(kind, record_id)
 
     def restore(self, kind: str, record_id: int) -> None:
         with self.transaction():
@@ -252,8 +254,8 @@ class Repository:
             self.conn.execute(
                 f"UPDATE {TABLES[kind]} SET deleted_at = NULL WHERE id = ?", (record_id,)
             )
-            self._log(kind, record_id, "restore", None, None)
-            self._touched(kind, record_id)
+            self.log_change(kind, record_id, "restore", None, None)
+            self.announce(kind, record_id)
 
     def add_citation(self, citation: Citation) -> Citation:
         with self.transaction():
@@ -267,7 +269,7 @@ class Repository:
                     "quote": citation.quote,
                 },
             )
-            self._touched(citation.record_kind, citation.record_id)
+            self.announce(citation.record_kind, citation.record_id)
         return citation
 
     def remove_citation(self, citation_id: int) -> None:
@@ -278,7 +280,7 @@ class Repository:
             if row is None:
                 raise RecordNotFound(f"no citation with id {citation_id}")
             self.conn.execute("DELETE FROM citations WHERE id = ?", (citation_id,))
-            self._touched(row[0], row[1])
+            self.announce(row[0], row[1])
 
     def citations(self, kind: str, record_id: int) -> list[Citation]:
         rows = self.conn.execute(
@@ -372,7 +374,8 @@ class Repository:
             [(kind, record_id, t) for t in tags],
         )
 
-    def _log(self, kind: str, record_id: int, action: str, before: Any, after: Any) -> None:
+    def log_change(self, kind: str, record_id: int, action: str, before: Any, after: Any) -> None:
+        """One change-log entry; bulk writers call it for the records they store."""
         self.conn.execute(
             "INSERT INTO change_log (record_kind, record_id, action, before, after) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -391,7 +394,7 @@ class Repository:
         row = self._one(sql, (record_id,))
         return "" if row is None else " ".join(str(v) for v in row if v)
 
-    def _reindex(self, kind: str, record_id: int) -> None:
+    def reindex(self, kind: str, record_id: int) -> None:
         table = f"{TABLES[kind]}_fts"
         self.conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (record_id,))
         self.conn.execute(
@@ -407,12 +410,12 @@ class Repository:
             (company_id, company_id),
         ).fetchall()
         for (deal_id,) in deals:
-            self._reindex("deal", deal_id)
+            self.reindex("deal", deal_id)
         events = self.conn.execute(
             "SELECT event_id FROM event_companies WHERE company_id = ?", (company_id,)
         ).fetchall()
         for (event_id,) in events:
-            self._reindex("event", event_id)
+            self.reindex("event", event_id)
 
 
 # The searchable text of each kind; shared with the bulk generator so both index alike.

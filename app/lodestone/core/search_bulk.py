@@ -1,6 +1,6 @@
 """Adding many newly inserted records to the full-text index at once.
 
-`Repository._reindex` deletes a record's index entry before inserting the new one, which is
+`Repository.reindex` deletes a record's index entry before inserting the new one, which is
 right for an edit. For records that were just inserted under new ids there is nothing to
 delete, and in FTS5 each delete flushes the entries pending in memory: inside the one
 transaction of a million-record restore, that made indexing eight times slower. Here the text

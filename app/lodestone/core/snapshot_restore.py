@@ -257,7 +257,7 @@ class _Merger:
             new = self._all_ids(table) if self.report.restored else sorted(self.inserted[kind])
             index_new_records(repo, kind, new, self.ticker.advance)
             for record_id in sorted(self.touched[kind] - self.inserted[kind]):
-                repo._reindex(kind, record_id)
+                repo.reindex(kind, record_id)
 
     def _all_ids(self, table: str) -> Iterator[int]:
         """Every id of `table`, a page at a time (never the whole table in memory)."""
