@@ -69,3 +69,13 @@ def show_widget(qtbot) -> Callable:
         return widget
 
     return show
+
+
+@pytest.fixture
+def example_ctx(make_ctx: ContextFactory) -> AppContext:
+    """A writable context over the example tracker, in the test's temporary folder."""
+    from lodestone.core.example import load_example
+
+    ctx = make_ctx(name="example.db")
+    load_example(ctx.repo)
+    return ctx

@@ -30,13 +30,6 @@ AWARDS = ("Company Name,raisedAmt,Lender,Date Announced,Type,Headline,Notes\r\n"
 
 
 @pytest.fixture
-def example_ctx(make_ctx) -> AppContext:
-    ctx = make_ctx(name="example.db")
-    load_example(ctx.repo)
-    return ctx
-
-
-@pytest.fixture
 def awards(tmp_path: Path) -> Path:
     path = tmp_path / "awards.csv"
     path.write_text(AWARDS, encoding="utf-8")

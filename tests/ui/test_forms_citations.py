@@ -10,21 +10,14 @@ from lodestone.ui.forms import source_form as source_form_module
 from lodestone.ui.forms.company_form import CompanyForm
 from lodestone.ui.forms.source_form import SourceForm
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
+from ui_helpers import type_in, widget
 
 BENZINGA = "https://www.benzinga.com/news/25/11/vulcan-elements"
 
 
-def widget(parent: QWidget, name: str):
-    found = parent.findChild(QWidget, name)
-    assert found is not None, name
-    return found
 
 
-def type_in(qtbot, parent, name: str, text: str) -> None:
-    editor = widget(parent, name)
-    editor.setFocus()
-    qtbot.keyClicks(editor, text)
 
 
 def click(qtbot, parent, name: str) -> None:

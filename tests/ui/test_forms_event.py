@@ -7,23 +7,8 @@ from lodestone.core.fuzzydate import parse_fuzzy_date
 from lodestone.core.records import Company, Deal, Event
 from lodestone.ui.forms.event_form import EventForm
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QListWidget, QPushButton, QWidget
-
-
-def widget(form: QWidget, name: str):
-    found = form.findChild(QWidget, name)
-    assert found is not None, name
-    return found
-
-
-def field_of(form, name: str):
-    return next(f for f in form.fields if f.editor.objectName() == name)
-
-
-def type_in(qtbot, form, name: str, text: str) -> None:
-    editor = widget(form, name)
-    editor.setFocus()
-    qtbot.keyClicks(editor, text)
+from PySide6.QtWidgets import QLineEdit, QListWidget, QPushButton
+from ui_helpers import field_of, type_in, widget
 
 
 @pytest.fixture

@@ -5,25 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lodestone.core.example import load_example
-from lodestone.core.paths import AppPaths
-from lodestone.core.repository import Repository
 from lodestone.ui.context import AppContext
 from lodestone.ui.list_page import ListPage
 from lodestone.ui.main_window import VIEWS, MainWindow
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox
-
-
-@pytest.fixture
-def example_ctx(tmp_path: Path, qapp):
-    path = tmp_path / "example.db"
-    repo = Repository.open(path)
-    load_example(repo)
-    ctx = AppContext.create(repo, AppPaths(tmp_path / "home"), path)
-    yield ctx
-    ctx.undo_stack.clear()
-    ctx.close()
 
 
 @pytest.fixture

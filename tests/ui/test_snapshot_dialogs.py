@@ -34,13 +34,6 @@ WRITES = {"export_snapshot": False, "import_snapshot": True, "import_csv": True,
 
 
 @pytest.fixture
-def example_ctx(make_ctx) -> AppContext:
-    ctx = make_ctx(name="example.db")
-    load_example(ctx.repo)
-    return ctx
-
-
-@pytest.fixture
 def window(example_ctx: AppContext, qtbot) -> MainWindow:
     win = MainWindow(example_ctx)
     qtbot.addWidget(win)
