@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -259,16 +259,9 @@ class Repository:
 
     def add_citation(self, citation: Citation) -> Citation:
         with self.transaction():
-            citation.id = self._insert(
-                "citations",
-                {
-                    "source_id": citation.source_id,
-                    "record_kind": citation.record_kind,
-                    "record_id": citation.record_id,
-                    "field": citation.field,
-                    "quote": citation.quote,
-                },
-            )
+            # the table's columns are the dataclass's fields
+            row = {k: v for k, v in asdict(citation).items() if k != "id"}
+            citation.id = self._insert("citations", row)
             self.announce(citation.record_kind, citation.record_id)
         return citation
 
@@ -287,17 +280,7 @@ class Repository:
             "SELECT * FROM citations WHERE record_kind = ? AND record_id = ? ORDER BY id",
             (kind, record_id),
         )
-        return [
-            Citation(
-                id=r["id"],
-                source_id=r["source_id"],
-                record_kind=r["record_kind"],
-                record_id=r["record_id"],
-                field=r["field"],
-                quote=r["quote"],
-            )
-            for r in rows
-        ]
+        return [Citation(**dict(r)) for r in rows]
 
     # -- internals --------------------------------------------------------------------------
 
