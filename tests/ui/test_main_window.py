@@ -253,3 +253,17 @@ def test_the_funding_chart_is_computed_once_when_first_shown(
     window.show_view("funding")
     qtbot.wait(300)
     assert len(calls) == 1
+
+
+def test_status_counts_follow_changes_of_each_kind(window: MainWindow, monkeypatch):
+    counted = []
+    original = window.ctx.repo.count
+    monkeypatch.setattr(
+        window.ctx.repo, "count", lambda kind: counted.append(kind) or original(kind)
+    )
+    window.show_view("events")
+    page = window.page("events")
+    page.table.selectRow(0)
+    window.delete_selected()
+    assert "5 events" in window.counts_label.text()
+    assert counted == ["event"]  # only the kind that changed is counted again

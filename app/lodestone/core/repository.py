@@ -171,12 +171,14 @@ class Repository:
         rows = self.conn.execute(f"SELECT id, name FROM companies WHERE id IN ({marks})", ids)
         return {r[0]: r[1] for r in rows}
 
+    def count(self, kind: str) -> int:
+        """Live (not deleted) records of one kind."""
+        sql = f"SELECT count(*) FROM {TABLES[kind]} WHERE deleted_at IS NULL"
+        return int(self.conn.execute(sql).fetchone()[0])
+
     def counts(self) -> dict[str, int]:
         """Live (not deleted) records of each kind, plus tranches."""
-        result = {
-            kind: self._one(f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL")[0]  # type: ignore[index]
-            for kind, table in TABLES.items()
-        }
+        result = {kind: self.count(kind) for kind in TABLES}
         result["tranche"] = self._one(
             "SELECT count(*) FROM tranches JOIN deals ON deals.id = tranches.deal_id "
             "WHERE deals.deleted_at IS NULL"

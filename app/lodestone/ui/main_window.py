@@ -86,7 +86,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts_label)
         self._build_menus()
         self.sidebar.currentRowChanged.connect(lambda row: self.show_view(VIEWS[row][0]))
-        ctx.notifier.changed.connect(lambda *_: self.update_counts())
+        self._counts = {kind: ctx.repo.count(kind) for kind in NOUNS}
+        ctx.notifier.changed.connect(lambda kind, _ids: self.update_counts(kind))
         self.update_counts()
         self._restore_settings()
 
@@ -307,12 +308,13 @@ class MainWindow(QMainWindow):
 
         HistoryDialog(self.ctx.repo, page.kind, record_id, self).exec()
 
-    def update_counts(self) -> None:
-        counts = self.ctx.repo.counts()
+    def update_counts(self, kind: str | None = None) -> None:
+        """The status bar's counts; after a change only the changed kind is counted again
+        (a count of a million events is not free, and saves happen often)."""
+        if kind in self._counts:
+            self._counts[kind] = self.ctx.repo.count(kind)
         self.counts_label.setText(
-            "  ·  ".join(
-                f"{counts[kind]:,} {NOUNS[kind]}" for kind in ("company", "deal", "event", "source")
-            )
+            "  ·  ".join(f"{n:,} {NOUNS[k]}" for k, n in self._counts.items())
         )
 
     # -- files ------------------------------------------------------------------------------
