@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from lodestone.core.db import TrackerError
 from lodestone.core.progress import Cancelled
 from lodestone.ui.context import AppContext
+from lodestone.ui.jobs import Runnable
 
 PROGRESS_INTERVAL_S = 0.05
 ERROR_STYLE = "color: #b00020;"
@@ -87,7 +88,7 @@ class BackgroundTask(QObject):
         self.dialog = dialog
         self.running = True
         dialog.show()
-        QThreadPool.globalInstance().start(_Runnable(self))
+        QThreadPool.globalInstance().start(Runnable(self))
 
     def cancel(self) -> None:
         """Ask the work to stop; it stops at its next check and leaves nothing behind."""
@@ -137,15 +138,6 @@ class BackgroundTask(QObject):
             dialog.deleteLater()
         getattr(self, outcome).emit(payload)
         self.finished.emit()
-
-
-class _Runnable(QRunnable):
-    def __init__(self, task: BackgroundTask) -> None:
-        super().__init__()
-        self._task = task
-
-    def run(self) -> None:
-        self._task.run_here()
 
 
 def show_message(parent: QWidget | None, title: str, text: str, *, name: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -31,7 +31,7 @@ class Job(QObject):
         self.running = True
         self.done.connect(self._finished)
         self.failed.connect(self._finished)
-        (pool or QThreadPool.globalInstance()).start(_Runnable(self))
+        (pool or QThreadPool.globalInstance()).start(Runnable(self))
 
     def _finished(self, *_: object) -> None:
         self.running = False
@@ -46,8 +46,14 @@ class Job(QObject):
         self.done.emit(result)
 
 
-class _Runnable(QRunnable):
-    def __init__(self, job: Job) -> None:
+class RunsHere(Protocol):
+    def run_here(self) -> None: ...
+
+
+class Runnable(QRunnable):
+    """What the thread pool runs: the job's own `run_here` (this job or a BackgroundTask)."""
+
+    def __init__(self, job: RunsHere) -> None:
         super().__init__()
         self._job = job
 
