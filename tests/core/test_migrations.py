@@ -24,6 +24,7 @@ from lodestone.core.records import Company, Deal, Event, Party, Tranche
 from lodestone.core.repository import Repository
 from lodestone.core.schema import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION, migration_set
 from lodestone.core.session import open_for_writing
+from names_data import assert_all_current
 
 OLD_VERSIONS = range(1, SCHEMA_VERSION)
 STEPS = range(1, SCHEMA_VERSION + 1)
@@ -166,6 +167,7 @@ def test_every_released_version_migrates_with_its_data(tmp_path: Path, version: 
         repo = Repository(conn)
         for (kind, record_id), record in EXPECTED.items():
             assert repo.get(kind, record_id) == record
+        assert_all_current(repo)
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:
         conn.close()

@@ -30,6 +30,7 @@ from lodestone.core.operations import (
 from lodestone.core.reconcile import reconcile_deal
 from lodestone.core.records import TABLES, Company, Deal, Event, Party, Tranche
 from lodestone.core.repository import InvalidRecord, Repository
+from names_data import assert_all_current
 
 Snapshot = dict[tuple[str, int], tuple[Any, bool]]
 
@@ -278,6 +279,10 @@ class TrackerMachine(RuleBasedStateMachine):
             assert sorted(indexed) == self.ids(kind)
             for record_id, text in indexed.items():
                 assert text == self.repo.search_text(kind, record_id)
+
+    @invariant()
+    def stored_names_follow_the_links(self) -> None:
+        assert_all_current(self.repo)
 
     @invariant()
     def undo_stack_matches_the_file(self) -> None:

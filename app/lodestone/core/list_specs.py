@@ -68,14 +68,6 @@ class Facet:
 
 
 _MONEY = "CASE WHEN t.amount_minor IS NULL THEN NULL ELSE t.amount_minor || ' ' || t.currency END"
-_PARTIES = (
-    "(SELECT group_concat(c.name, ', ') FROM deal_parties p JOIN companies c ON c.id = p.company_id"
-    " WHERE p.deal_id = t.id)"
-)
-_EVENT_COMPANIES = (
-    "(SELECT group_concat(c.name, ', ') FROM event_companies e JOIN companies c"
-    " ON c.id = e.company_id WHERE e.event_id = t.id)"
-)
 
 
 @dataclass(frozen=True)
@@ -136,7 +128,7 @@ KINDS: dict[str, KindSpec] = {
         "deals",
         (
             Column("title", "Title", "t.title", "t.title COLLATE NOCASE"),
-            Column("parties", "Parties", _PARTIES),
+            Column("parties", "Parties", "t.party_names", "t.party_names COLLATE NOCASE"),
             Column("announced", "Announced", "t.announced", "t.announced_start", format=_date),
             Column("amount", "Amount", _MONEY, "t.currency, t.amount_minor", _money, True),
             Column("status", "Status", "t.status"),
@@ -167,7 +159,7 @@ KINDS: dict[str, KindSpec] = {
             Column("date", "Date", "t.date", "t.start_day", format=_date),
             Column("title", "Title", "t.title", "t.title COLLATE NOCASE"),
             Column("kind", "Kind", "t.kind"),
-            Column("companies", "Companies", _EVENT_COMPANIES),
+            Column("companies", "Companies", "t.company_names", "t.company_names COLLATE NOCASE"),
             Column("country", "Country", "t.country"),
         ),
         (

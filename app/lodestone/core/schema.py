@@ -273,6 +273,53 @@ CREATE INDEX events_trash ON events(id) WHERE deleted_at IS NOT NULL;
 CREATE INDEX sources_trash ON sources(id) WHERE deleted_at IS NOT NULL;
 """
 
+
+# Lists sort deals by their parties and events by their companies. Sorting on a per-row
+# subquery took 2.9 s over a million events; the names are stored in the row instead, kept by
+# triggers on every path that writes links or renames a company (forms, imports, restores,
+# generated data), and indexed like the other sort columns. Names follow the form's order.
+def _names_sql(links: str, owner: str, key: str) -> str:
+    return (
+        "coalesce((SELECT group_concat(name, ', ') FROM (SELECT c.name AS name "
+        f"FROM {links} l JOIN companies c ON c.id = l.company_id WHERE l.{owner} = {key} "
+        "GROUP BY c.id ORDER BY min(l.position), c.id)), '')"
+    )
+
+
+def _names_triggers(table: str, column: str, links: str, owner: str) -> str:
+    names = _names_sql(links, owner, f"{table}.id")
+    refresh = f"UPDATE {table} SET {column} = {names} WHERE id = "
+    return f"""
+CREATE TRIGGER {links}_names_insert AFTER INSERT ON {links} BEGIN
+    {refresh}NEW.{owner};
+END;
+CREATE TRIGGER {links}_names_delete AFTER DELETE ON {links} BEGIN
+    {refresh}OLD.{owner};
+END;
+CREATE TRIGGER {links}_names_update AFTER UPDATE ON {links} BEGIN
+    {refresh}OLD.{owner};
+    {refresh}NEW.{owner};
+END;
+CREATE TRIGGER companies_rename_{links} AFTER UPDATE OF name ON companies BEGIN
+    UPDATE {table} SET {column} = {names}
+    WHERE id IN (SELECT {owner} FROM {links} WHERE company_id = NEW.id);
+END;
+"""
+
+
+SCHEMA_7 = f"""
+ALTER TABLE deals ADD COLUMN party_names TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN company_names TEXT NOT NULL DEFAULT '';
+UPDATE deals SET party_names = {_names_sql("deal_parties", "deal_id", "deals.id")};
+UPDATE events SET company_names = {_names_sql("event_companies", "event_id", "events.id")};
+CREATE INDEX deals_list_parties ON deals(party_names COLLATE NOCASE, id)
+    WHERE deleted_at IS NULL;
+CREATE INDEX events_list_companies ON events(company_names COLLATE NOCASE, id)
+    WHERE deleted_at IS NULL;
+{_names_triggers("deals", "party_names", "deal_parties", "deal_id")}
+{_names_triggers("events", "company_names", "event_companies", "event_id")}
+"""
+
 # The numbered migrations, in order. Never edit a step that has shipped: add the next one.
 STEPS: tuple[tuple[str, str], ...] = (
     ("0001_initial", SCHEMA_1),
@@ -281,6 +328,7 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("0004_timeline_indexes", SCHEMA_4),
     ("0005_list_indexes", SCHEMA_5),
     ("0006_trash_indexes", SCHEMA_6),
+    ("0007_stored_names", SCHEMA_7),
 )
 SCHEMA_VERSION = len(STEPS)
 KNOWN_MIGRATIONS = tuple(name for name, _ in STEPS)
