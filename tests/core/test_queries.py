@@ -171,16 +171,34 @@ def test_search_counts_agree_with_the_rows_with_the_trash_left_out(filled: Repos
     assert count_rows(filled.conn, in_trash) == len(fetch_rows(filled.conn, in_trash, 0, 100))
 
 
-def test_a_broad_search_walks_the_order_and_finds_the_same_rows(filled: Repository, monkeypatch):
+@pytest.mark.parametrize("search", ["shipment", "s", "sh", "s 2"])
+def test_a_broad_search_walks_or_probes_and_finds_the_same_rows(
+    filled: Repository, monkeypatch, search: str
+):
+    """Whatever way a search is tested (looked up, walked, probed row by row), the list,
+    its count, each record's position and whether it holds a record are the same."""
     from lodestone.core import queries
 
     for i in range(30):
         filled.save(Event(f"Shipment {i}", parse_fuzzy_date(f"20{10 + i % 15}"), kind="shipment"))
+    filled.delete("event", filled.save(Event("Shipment gone", parse_fuzzy_date("2020"))).id)
+    outside = filled.save(Event("Visit", parse_fuzzy_date("2021"), kind="other")).id
     for sort in ("date", "title", "companies"):
-        query = ListQuery("event", search="shipment", sort=sort, descending=True)
-        narrow = fetch_rows(filled.conn, query, 3, 20)
+        query = ListQuery("event", search=search, sort=sort, descending=True)
+        total = count_rows(filled.conn, query)
+        narrow = fetch_rows(filled.conn, query, 0, 100)
+        assert len(narrow) == total > 5
         monkeypatch.setattr(queries, "BROAD_MATCHES", 5)
-        assert fetch_rows(filled.conn, query, 3, 20) == narrow
+        assert queries._page_match(filled.conn, query, None) == (
+            queries.PROBE if len(max(search.split(), key=len)) <= 2 else queries.WALK
+        )
+        assert count_rows(filled.conn, query) == total
+        assert fetch_rows(filled.conn, query, 3, 20) == narrow[3:23]
+        for row in (0, 7, total - 1):
+            assert row_position(filled.conn, query, narrow[row].id) == row
+            assert in_list(filled.conn, query, narrow[row].id)
+        assert not in_list(filled.conn, query, outside) and row_position(
+            filled.conn, query, outside) is None  # fmt: skip
         monkeypatch.undo()
 
 

@@ -264,9 +264,9 @@ def test_rows_fetched_stay_bounded_by_the_pages_touched(ctx, qtbot, monkeypatch)
     calls: list[tuple[ListQuery, int, int]] = []
     real_fetch = queries.fetch_rows
 
-    def counting_fetch(conn, query, offset, limit):
+    def counting_fetch(conn, query, offset, limit, matches=None):
         calls.append((query, offset, limit))
-        return real_fetch(conn, query, offset, limit)
+        return real_fetch(conn, query, offset, limit, matches)
 
     monkeypatch.setattr(queries, "fetch_rows", counting_fetch)
     model = RecordListModel(ctx, "event")
@@ -300,3 +300,28 @@ def test_rows_fetched_stay_bounded_by_the_pages_touched(ctx, qtbot, monkeypatch)
     assert all(limit <= PAGE_SIZE for _, _, limit in calls)
     assert len(calls) <= len(touched) and len(touched) == total // PAGE_SIZE
     assert len(model._pages) == MAX_PAGES < total // PAGE_SIZE
+
+
+def test_a_search_counts_its_matches_once_per_keystroke_and_commit(ctx, monkeypatch):
+    """Counting "e" among a million events reads 388,000 index entries: the count, the pages
+    and the order's walk share one count per search, and a commit counts again."""
+    add_events(ctx.repo, 300)
+    counted: list[str] = []
+    real_count = queries.search_matches
+
+    def counting(conn, query):
+        counted.append(query.search)
+        return real_count(conn, query)
+
+    monkeypatch.setattr(queries, "search_matches", counting)
+    monkeypatch.setattr(queries, "BROAD_MATCHES", 10)  # so the page walks the order
+    model = RecordListModel(ctx, "event")
+    counted.clear()
+    model.set_search("n")
+    assert model.rowCount() == 300 and model.id_at(250) is not None
+    assert model.row_of(model.id_at(250)) == 250
+    assert counted == ["n"]
+    model.sort(1, Qt.SortOrder.DescendingOrder)  # the same matches in another order
+    assert model.id_at(0) is not None and counted == ["n"]
+    ctx.repo.save(Event("New licence", parse_fuzzy_date("2026")))
+    assert model.rowCount() == 301 and counted == ["n", "n"]

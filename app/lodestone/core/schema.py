@@ -320,6 +320,25 @@ CREATE INDEX events_list_companies ON events(company_names COLLATE NOCASE, id)
 {_names_triggers("events", "company_names", "event_companies", "event_id")}
 """
 
+
+# A search is typed a letter at a time, and one letter is the broadest: "e" matches 388,000 of a
+# million events. Without a prefix index FTS5 merges the lists of every word starting with "e"
+# each time it is asked (36 ms to count them; 24 ms even to test one record). Indexes of the
+# first one and two letters make counting three times faster and testing one record instant,
+# so a list can walk its order's index testing each row. The tables are rebuilt with the option.
+def _prefix_fts(table: str) -> str:
+    return f"""
+CREATE VIRTUAL TABLE {table}_fts_prefixed USING fts5(
+    text, tokenize='unicode61 remove_diacritics 2', prefix='1 2');
+INSERT INTO {table}_fts_prefixed (rowid, text) SELECT rowid, text FROM {table}_fts;
+DROP TABLE {table}_fts;
+ALTER TABLE {table}_fts_prefixed RENAME TO {table}_fts;
+INSERT INTO {table}_fts ({table}_fts) VALUES ('optimize');
+"""
+
+
+SCHEMA_8 = "".join(_prefix_fts(table) for table in ("companies", "deals", "events", "sources"))
+
 # The numbered migrations, in order. Never edit a step that has shipped: add the next one.
 STEPS: tuple[tuple[str, str], ...] = (
     ("0001_initial", SCHEMA_1),
@@ -329,6 +348,7 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("0005_list_indexes", SCHEMA_5),
     ("0006_trash_indexes", SCHEMA_6),
     ("0007_stored_names", SCHEMA_7),
+    ("0008_search_prefixes", SCHEMA_8),
 )
 SCHEMA_VERSION = len(STEPS)
 KNOWN_MIGRATIONS = tuple(name for name, _ in STEPS)

@@ -45,7 +45,8 @@ _ROW_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemD
 
 
 def fetch_window(
-    conn: sqlite3.Connection, query: ListQuery, offset: int, limit: int, total: int
+    conn: sqlite3.Connection, query: ListQuery, offset: int, limit: int, total: int,
+    matches: int | None = None,
 ) -> list[ListRow]:
     """Rows offset..offset+limit of a list of `total` rows, read from the nearer end.
 
@@ -57,9 +58,9 @@ def fetch_window(
     if limit <= 0:
         return []
     if offset * 2 <= total:
-        return queries.fetch_rows(conn, query, offset, limit)
+        return queries.fetch_rows(conn, query, offset, limit, matches)
     flipped = replace(query, descending=not query.descending)
-    rows = queries.fetch_rows(conn, flipped, total - offset - limit, limit)
+    rows = queries.fetch_rows(conn, flipped, total - offset - limit, limit, matches)
     rows.reverse()
     return rows
 
@@ -134,7 +135,10 @@ class RecordListModel(QAbstractTableModel):
         self._columns = KINDS[kind].columns
         self._query = query
         self._pages: Pages = OrderedDict()
-        self._count = queries.count_rows(self._conn, query)
+        # the search's full-text matches, counted once per query and commit (the count, the
+        # pages and a row's position all need it: each count of "e" reads 388,000 entries)
+        self._matches = queries.search_matches(self._conn, query)
+        self._count = queries.count_rows(self._conn, query, self._matches)
         # While set, a row insertion/removal is being announced: rows are numbered as before.
         self._before: tuple[Callable[[int], int | ListRow | None], int] | None = None
         ctx.notifier.changed.connect(self._on_changed)
@@ -194,7 +198,7 @@ class RecordListModel(QAbstractTableModel):
             for i, found in enumerate(rows):
                 if found.id == record_id:
                     return page_no * PAGE_SIZE + i
-        return queries.row_position(self._conn, self._query, record_id)
+        return queries.row_position(self._conn, self._query, record_id, self._matches)
 
     # -- QAbstractTableModel -----------------------------------------------------------------
 
@@ -254,7 +258,8 @@ class RecordListModel(QAbstractTableModel):
         if rows is not None:
             self._pages.move_to_end(page_no)
             return rows
-        rows = fetch_window(self._conn, self._query, page_no * PAGE_SIZE, PAGE_SIZE, self._count)
+        rows = fetch_window(self._conn, self._query, page_no * PAGE_SIZE, PAGE_SIZE, self._count,
+                            self._matches)  # fmt: skip
         self._pages[page_no] = rows
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
@@ -265,7 +270,10 @@ class RecordListModel(QAbstractTableModel):
         old = self._count
         self.beginResetModel()
         self._pages.clear()
-        self._count = queries.count_rows(self._conn, self._query) if count is None else count
+        if count is None:  # else the same search in another order: the same matches
+            self._matches = queries.search_matches(self._conn, self._query)
+            count = queries.count_rows(self._conn, self._query, self._matches)
+        self._count = count
         self.endResetModel()
         if self._count != old:
             self.countChanged.emit(self._count)
@@ -280,14 +288,17 @@ class RecordListModel(QAbstractTableModel):
         """Catch up after records `ids` of this list's kind changed (empty: something the
         cells show changed), with the most precise signals the cached rows can justify."""
         old = self._cached_rows(self._pages)
-        count = queries.count_rows(self._conn, self._query)
+        matches = queries.search_matches(self._conn, self._query)
+        count = queries.count_rows(self._conn, self._query, matches)
         fresh: Pages = OrderedDict()
         for page_no in list(self._pages)[-REFRESH_PAGES:]:
-            rows = fetch_window(self._conn, self._query, page_no * PAGE_SIZE, PAGE_SIZE, count)
+            rows = fetch_window(self._conn, self._query, page_no * PAGE_SIZE, PAGE_SIZE, count,
+                                matches)  # fmt: skip
             if rows:
                 fresh[page_no] = rows
         delta = count - self._count
-        locate = partial(queries.row_position, self._conn, self._query)
+        self._matches = matches
+        locate = partial(queries.row_position, self._conn, self._query, matches=matches)
         plan = _explain(delta, ids, old, self._cached_rows(fresh), locate)
         if plan is None:
             self._reset(count)
