@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
+
 import pytest
 from lodestone.core.fuzzydate import parse_fuzzy_date
 from lodestone.core.money import parse_money
@@ -189,9 +192,14 @@ def test_a_broad_search_walks_or_probes_and_finds_the_same_rows(
         narrow = fetch_rows(filled.conn, query, 0, 100)
         assert len(narrow) == total > 5
         monkeypatch.setattr(queries, "BROAD_MATCHES", 5)
-        assert queries._page_match(filled.conn, query, None) == (
-            queries.PROBE if len(max(search.split(), key=len)) <= 2 else queries.WALK
-        )
+        short = len(max(search.split(), key=len)) <= 2  # and most events are shipments
+        page_match = partial(queries._page_match, filled.conn, query, None)
+        assert page_match(0, 20) == (queries.PROBE if short else queries.WALK)
+        assert page_match(queries.PROBE_ROWS, 20) == queries.WALK  # deep: probing each row
+        sparse = replace(query, search="v")  # one record: probing would walk them all
+        monkeypatch.setattr(queries, "BROAD_MATCHES", 0)
+        assert queries._page_match(filled.conn, sparse, None, 0, 20) == queries.WALK
+        monkeypatch.setattr(queries, "BROAD_MATCHES", 5)
         assert count_rows(filled.conn, query) == total
         assert fetch_rows(filled.conn, query, 3, 20) == narrow[3:23]
         for row in (0, 7, total - 1):
