@@ -108,3 +108,14 @@ def test_readonly_connection_cannot_write(tmp_path: Path):
     conn = open_tracker(tmp_path / "t.db", readonly=True)
     with pytest.raises(sqlite3.OperationalError):
         conn.execute("INSERT INTO companies (name) VALUES ('x')")
+
+
+def test_a_damaged_files_message_is_one_line_even_when_sqlite_quotes_sql():
+    from lodestone.core.db import DamagedTrackerError
+
+    reason = "malformed database schema (rates) - unrecognized token: \"`NULL,\n  base TEXT\n)\""
+    message = str(DamagedTrackerError(f"t.db is damaged and cannot be opened ({reason})"))
+    assert "\n" not in message and message.startswith("t.db is damaged and cannot be opened (")
+    assert message.endswith("…)") and len(message) < 320
+    plain = "t.db is damaged and cannot be opened (file is not a database)"
+    assert str(DamagedTrackerError(plain)) == plain

@@ -33,7 +33,14 @@ class NewerSchemaError(TrackerError):
 
 
 class DamagedTrackerError(TrackerError):
-    pass
+    """The message quotes SQLite's reason, which for a damaged schema can hold its SQL over
+    several lines: the user gets one line, cut to a readable length."""
+
+    def __init__(self, message: str) -> None:
+        line = message.splitlines()[0] if message else message
+        if line != message or len(line) > 300:
+            line = line[:300].rstrip() + "…)" * ("(" in line)
+        super().__init__(line)
 
 
 class SaveFailed(TrackerError):
