@@ -3,14 +3,17 @@ second of start-up at a million events); any change since, or a crash, means it 
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 from lodestone.core import recovery
 from lodestone.core.db import DamagedTrackerError
+from lodestone.core.lock import lock_path
 from lodestone.core.paths import AppPaths
 from lodestone.core.records import Company
+from lodestone.core.recovery import pairing_record
 from lodestone.core.session import open_for_writing
 
 
@@ -74,3 +77,16 @@ def test_after_a_crash_the_file_is_checked(tmp_path, checks):
     with open_for_writing(db, paths, backup_on_open=False):
         pass
     assert checks == [True]  # (the first open created the file: nothing to check)
+
+
+@pytest.mark.parametrize("exists", [False, True])
+def test_while_open_the_lock_names_the_files_in_use(tmp_path: Path, exists: bool):
+    """A new file is recorded once it exists; reopening records the same files, once."""
+    paths = AppPaths(tmp_path / "home")
+    db = tmp_path / "t.db"
+    if exists:
+        closed_tracker(tmp_path)
+    with open_for_writing(db, paths, backup_on_open=False):
+        record = json.loads(lock_path(db).read_text(encoding="utf-8"))
+        assert record["files"] == pairing_record(db)
+        assert record["files"]["db"] is not None and record["files"]["wal"] is not None

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lodestone.core.backup import BackupFailed, restore_backup, verify_backup
-from lodestone.core.backup_index import BackupInfo, first_problem, list_backups
 from lodestone.core.db import DamagedTrackerError, NotATrackerError, TrackerError, inspect_existing
 from lodestone.core.files import (
     companion,
@@ -28,6 +26,9 @@ from lodestone.core.files import (
     wal_has_frames,
 )
 from lodestone.core.paths import AppPaths
+
+if TYPE_CHECKING:  # the backup modules load when a damaged file needs them, not on every open
+    from lodestone.core.backup_index import BackupInfo
 
 
 class ForeignWalError(DamagedTrackerError):
@@ -53,6 +54,8 @@ def check_on_open(db: Path, *, quick_check: bool = True) -> None:
     except (sqlite3.Error, UnicodeDecodeError) as exc:
         raise DamagedTrackerError(f"{db} is damaged and cannot be opened ({exc})") from None
     if rows != [("ok",)]:
+        from lodestone.core.backup_index import first_problem
+
         raise DamagedTrackerError(f"{db} is damaged ({first_problem(rows)})")
 
 
@@ -108,6 +111,9 @@ def check_pairing(db: Path, previous: dict[str, Any]) -> None:
 
 def latest_good_backup(paths: AppPaths, db: Path) -> BackupInfo | None:
     """The newest backup of `db` that passes integrity_check, or None."""
+    from lodestone.core.backup import BackupFailed, verify_backup
+    from lodestone.core.backup_index import list_backups
+
     for backup in list_backups(paths, db):
         try:
             verify_backup(backup.path)
@@ -134,6 +140,8 @@ def recover(db: Path, error: TrackerError, backup: BackupInfo | None) -> Path:
     except OSError as exc:
         raise TrackerError(f"{db} could not be moved aside ({exc.strerror or exc})") from None
     if backup is not None:
+        from lodestone.core.backup import restore_backup
+
         restore_backup(backup.path, db)
     return aside
 

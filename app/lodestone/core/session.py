@@ -4,6 +4,9 @@
 (quick_check, read-only), tightens its permissions, then opens and migrates it (a verified
 backup is taken before any migration) and backs it up if it changed since its last backup.
 The lock is held until `Session.close()`; if the process dies, the OS releases it.
+
+The backup module (hashing, rotation) is imported when a backup is taken, not with this
+module: a window opening a tracker shows it first and backs it up just after.
 """
 
 from __future__ import annotations
@@ -11,9 +14,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lodestone.core.backup import BackupFailed, maybe_backup, restore_backup, take_backup
-from lodestone.core.backup_index import BackupInfo
 from lodestone.core.db import TrackerError, open_tracker
 from lodestone.core.files import companion, create_private, file_set, make_private
 from lodestone.core.lock import WriterLock, acquire
@@ -26,6 +28,9 @@ from lodestone.core.recovery import (
     unchanged_since_clean_close,
 )
 from lodestone.core.repository import Repository
+
+if TYPE_CHECKING:
+    from lodestone.core.backup_index import BackupInfo
 
 
 @dataclass
@@ -48,10 +53,14 @@ class Session:
 
     def backup_if_changed(self, reason: str = "auto") -> BackupInfo | None:
         """For the editing timer and on open: a backup only when something changed."""
+        from lodestone.core.backup import maybe_backup
+
         return maybe_backup(self.path, self.paths, reason)
 
     def backup_now(self, reason: str = "manual") -> BackupInfo:
         """Before imports, or when asked: always a new verified backup."""
+        from lodestone.core.backup import take_backup
+
         return take_backup(self.path, self.paths, reason)
 
     def restore(self, backup: Path) -> Path | None:
@@ -61,6 +70,8 @@ class Session:
         """
         if self.lock is None:
             raise PermissionError("a read-only session cannot restore a backup")
+        from lodestone.core.backup import restore_backup
+
         self.repo.close()
         try:
             aside = restore_backup(backup, self.path)
@@ -101,6 +112,8 @@ def open_for_writing(
         raise
     session = Session(path, paths, Repository(conn), lock)
     if backup_on_open and existed:
+        from lodestone.core.backup import BackupFailed
+
         try:
             session.backup_if_changed("open")
         except BackupFailed as exc:
@@ -123,6 +136,8 @@ def restore_closed(path: Path | str, backup: Path) -> Path | None:
     Takes the writer lock for the duration (LockedError names whoever has it open), so a
     running app never has its file replaced underneath it.
     """
+    from lodestone.core.backup import restore_backup
+
     path = Path(path)
     with acquire(path) as lock:
         aside = restore_backup(backup, path)
@@ -139,13 +154,17 @@ def _open_locked(
         check_on_open(path, quick_check=not unchanged_since_clean_close(path, lock.previous))
         make_private(*file_set(path))
         _create_wal(path)
-    lock.record(files=pairing_record(path))
+    files = pairing_record(path)
+    lock.record(files=files)
 
     def backup_before_migration(db: Path, version: int) -> None:
+        from lodestone.core.backup import take_backup
+
         take_backup(db, paths, "before-migration")
 
     conn = open_tracker(path, create=create, before_migrate=backup_before_migration)
-    lock.record(files=pairing_record(path))
+    if pairing_record(path) != files:  # a file just created: record it (each record syncs)
+        lock.record(files=pairing_record(path))
     return conn
 
 
