@@ -1,15 +1,18 @@
-"""Opening trackers into the window: the lock, damaged files, backups, switching files."""
+"""Opening trackers into the window: the lock, damaged files, backups, switching files,
+and leaving: the tracker closed cleanly, so the next start need not check it again."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from lodestone.core import recovery
 from lodestone.core.backup_index import list_backups
 from lodestone.core.lock import acquire
 from lodestone.core.paths import AppPaths
 from lodestone.core.records import Company
 from lodestone.core.repository import Repository
+from lodestone.core.session import open_for_writing
 from lodestone.ui import app as app_module
 from lodestone.ui import storage_dialogs
 from lodestone.ui.app import WindowManager
@@ -130,3 +133,49 @@ def test_the_last_file_is_remembered_for_the_next_start(manager: WindowManager, 
     assert last_file(manager.paths) == path
     path.unlink()
     assert last_file(manager.paths) is None  # a vanished file is not reopened
+
+
+def test_the_backup_on_open_starts_after_the_first_paint(
+    manager: WindowManager, tmp_path: Path, qtbot
+):
+    path = tracker_with_company(tmp_path / "t.db")
+    assert manager.open(path)
+    window = manager.window
+    assert list_backups(manager.paths, path) == []  # shown, not painted yet: no backup started
+    with qtbot.waitSignal(window.firstPainted):
+        pass
+    qtbot.waitUntil(lambda: len(list_backups(manager.paths, path)) == 1, timeout=10000)
+
+
+def test_switching_before_the_first_paint_reads_nothing_closed(
+    manager: WindowManager, tmp_path: Path, qtbot
+):
+    first = tracker_with_company(tmp_path / "a.db")
+    second = tracker_with_company(tmp_path / "b.db", "MP Materials")
+    assert manager.open(first)
+    old_ctx = manager.window.ctx
+    assert manager.open(second)  # the first window is replaced before it was ever painted
+    assert old_ctx.closed
+    # Its deferred counting and form would raise here (in a slot) if they read the closed file.
+    qtbot.waitUntil(lambda: "1 companies" in manager.window.counts_label.text())
+    qtbot.wait(100)
+    assert manager.window.ctx.path == second
+
+
+def test_leaving_closes_the_tracker_cleanly_so_the_next_open_skips_the_check(
+    manager: WindowManager, tmp_path: Path, qtbot, monkeypatch
+):
+    path = tracker_with_company(tmp_path / "t.db")
+    assert manager.open(path)
+    qtbot.waitUntil(lambda: len(list_backups(manager.paths, path)) == 1, timeout=10000)
+    manager.window.close()
+    manager.close()
+    assert manager.window is None
+    checks: list[bool] = []
+    original = recovery.check_on_open
+    monkeypatch.setattr("lodestone.core.session.check_on_open",
+                        lambda db, quick_check=True: checks.append(quick_check)
+                        or original(db, quick_check=quick_check))  # fmt: skip
+    open_for_writing(path, manager.paths, backup_on_open=False).close()
+    assert checks == [False]
+

@@ -6,18 +6,21 @@ from pathlib import Path
 
 import pytest
 from lodestone.ui.context import AppContext
+from lodestone.ui.forms.base import RecordForm
 from lodestone.ui.list_page import ListPage
 from lodestone.ui.main_window import VIEWS, MainWindow
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
 
 @pytest.fixture
 def window(example_ctx: AppContext, qtbot):
+    """The window once started: painted, then counted and its first form built."""
     win = MainWindow(example_ctx)
     qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    with qtbot.waitSignal(win.firstPainted):
+        win.show()
+    qtbot.waitUntil(lambda: win.counts_label.text() != "")
     yield win
     win.ctx.undo_stack.clear()
 
@@ -267,3 +270,62 @@ def test_status_counts_follow_changes_of_each_kind(window: MainWindow, monkeypat
     window.delete_selected()
     assert "5 events" in window.counts_label.text()
     assert counted == ["event"]  # only the kind that changed is counted again
+
+
+class FirstPaintProbe(QObject):
+    """At the window's first paint: the status bar's text and whether the list has a form."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.seen: list[tuple[str, bool]] = []
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint and not self.seen:
+            page = self.window.current_list()
+            has_form = page is not None and page.findChild(RecordForm) is not None
+            self.seen.append((self.window.counts_label.text(), has_form))
+        return False
+
+
+def test_the_first_paint_draws_the_list_then_the_form_and_counts_follow(
+    example_ctx: AppContext, qtbot
+):
+    win = MainWindow(example_ctx)
+    qtbot.addWidget(win)
+    probe = FirstPaintProbe(win)
+    with qtbot.waitSignal(win.firstPainted):
+        win.show()
+    assert probe.seen == [("", False)]  # painted before counting or building the form
+    qtbot.waitUntil(lambda: "3 deals" in win.counts_label.text())
+    page = win.current_list()
+    qtbot.waitUntil(lambda: page.findChild(RecordForm) is not None)
+    assert page.selected_id() == page.model.id_at(0) == page.form.current_id  # first record
+
+
+def test_a_tracker_closed_before_the_first_paint_is_never_read(example_ctx: AppContext, qtbot):
+    """Switching trackers closes the old window's file at once; what it deferred must not run."""
+    win = MainWindow(example_ctx)
+    qtbot.addWidget(win)
+    probe = FirstPaintProbe(win)
+    started: list[bool] = []
+    win.firstPainted.connect(lambda: started.append(True))
+    win.show()
+    example_ctx.close()
+    qtbot.waitUntil(lambda: probe.seen != [])
+    qtbot.wait(100)  # the deferred steps would have run by now
+    assert started == [] and win.counts_label.text() == ""
+    assert win.current_list().findChild(RecordForm) is None
+
+
+def test_a_record_chosen_before_the_form_exists_is_the_one_it_shows(
+    example_ctx: AppContext, qtbot
+):
+    win = MainWindow(example_ctx)
+    qtbot.addWidget(win)
+    page = deals_page(win)
+    page.table.selectRow(2)  # before any paint: the form is not built yet
+    assert page.findChild(RecordForm) is None
+    assert page.form.current_id == page.model.id_at(2)  # built on demand, on that record
+    assert page.may_leave()

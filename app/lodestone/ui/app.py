@@ -3,6 +3,9 @@
 Opening goes through the core session: the writer lock (a second Lodestone is told who holds
 the file and offered read-only), the damaged-file check (the latest good backup offered), and
 the backups (on open when changed, then every few minutes of editing, off the GUI thread).
+The backup on open starts once the window is on screen: it reads the whole file, which must
+not slow the first paint. Leaving closes the tracker cleanly (after any running backup), so
+the next start can tell that nothing touched it since and need not check it again.
 """
 
 from __future__ import annotations
@@ -10,18 +13,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QThreadPool
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from lodestone import __version__
 from lodestone.core.db import NewerSchemaError, NotATrackerError, TrackerError
-from lodestone.core.example import ensure_example
 from lodestone.core.lock import LockedError
 from lodestone.core.paths import AppPaths, resources_dir
 from lodestone.core.recovery import cloud_sync_warning
 from lodestone.core.repository import Repository
 from lodestone.core.session import Session, open_for_writing, open_readonly
-from lodestone.ui.backup_jobs import AutoBackup
 from lodestone.ui.context import AppContext, settings_for
 from lodestone.ui.jobs import Job
 from lodestone.ui.main_window import MainWindow
@@ -53,13 +55,13 @@ def open_context(path: Path, paths: AppPaths, *, readonly: bool = False) -> AppC
 def open_session(parent: QWidget | None, path: Path, paths: AppPaths, *,
                  create: bool) -> Session | None:  # fmt: skip
     """Open a tracker for the window, asking the user where a choice is theirs."""
-    from lodestone.ui.storage_dialogs import ask_locked, offer_recovery
-
     recovered = False
     while True:
         try:
             return open_for_writing(path, paths, create=create, backup_on_open=False)
         except LockedError as exc:
+            from lodestone.ui.storage_dialogs import ask_locked
+
             if ask_locked(parent, exc) == "readonly":
                 return open_readonly(path, paths)
             return None
@@ -67,6 +69,8 @@ def open_session(parent: QWidget | None, path: Path, paths: AppPaths, *,
             show_error(parent, str(exc))
             return None
         except TrackerError as exc:
+            from lodestone.ui.storage_dialogs import offer_recovery
+
             if recovered or not offer_recovery(parent, path, exc, paths):
                 show_error(parent, str(exc))
                 return None
@@ -74,6 +78,8 @@ def open_session(parent: QWidget | None, path: Path, paths: AppPaths, *,
 
 
 def show_error(parent: QWidget | None, message: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.warning(parent, "Cannot open tracker", message)
 
 
@@ -120,15 +126,21 @@ class WindowManager:
         warnings = [w for w in (session.backup_warning, cloud_sync_warning(session.path)) if w]
         if warnings:
             window.statusBar().showMessage("  ".join(warnings), 15000)
-        if session.readonly:
-            return
+        if not session.readonly:
+            window.firstPainted.connect(lambda: self._start_backing_up(window, session))
+
+    def _start_backing_up(self, window: MainWindow, session: Session) -> None:
+        """Once the window is on screen: the backup on open, then every few minutes of edits."""
+        from lodestone.ui.backup_jobs import AutoBackup
+
+        def not_backed_up(message: str) -> None:
+            window.statusBar().showMessage(f"Not backed up: {message}", 15000)
+
         job = Job(lambda: session.backup_if_changed("open"), window)
-        job.failed.connect(lambda m: window.statusBar().showMessage(f"Not backed up: {m}", 15000))
+        job.failed.connect(not_backed_up)
         job.start()
         window.auto_backup = AutoBackup(window.ctx, parent=window)
-        window.auto_backup.failed.connect(
-            lambda m: window.statusBar().showMessage(f"Not backed up: {m}", 15000)
-        )
+        window.auto_backup.failed.connect(not_backed_up)
 
     def restore(self, backup: Path) -> None:
         """Replace the open tracker with a backup, keeping the writer lock throughout."""
@@ -138,6 +150,7 @@ class WindowManager:
         session = old.ctx.session
         old.ctx.notifier.detach()
         old.ctx.session = None  # the session lives on in the new window
+        old.ctx.closed = True  # its connection is about to be replaced: nothing may read it
         old.close()
         old.deleteLater()
         self.window = None
@@ -148,8 +161,18 @@ class WindowManager:
         self._show(session)
 
     def open_example(self) -> bool:
+        from lodestone.core.example import ensure_example
+
         ensure_example(self.paths)
         return self.open(self.paths.example_tracker)
+
+    def close(self) -> None:
+        """Once the window has closed: wait for a backup still running, then close the tracker,
+        which records a clean close in its lock for the next start."""
+        QThreadPool.globalInstance().waitForDone()
+        if self.window is not None:
+            self.window.ctx.close()
+            self.window = None
 
 
 def last_file(paths: AppPaths) -> Path | None:
@@ -164,9 +187,13 @@ def run_gui(db_path: Path, paths: AppPaths, example: bool = False, *,
     app = make_application()
     manager = WindowManager(paths)
     if example:
+        from lodestone.core.example import ensure_example
+
         ensure_example(paths)
     if reopen_last:
         db_path = last_file(paths) or db_path
     if not manager.open(db_path, create=True):
         return 1
-    return app.exec()
+    status = app.exec()
+    manager.close()
+    return status

@@ -77,6 +77,7 @@ class AppContext:
     path: Path
     readonly: bool = False
     session: Session | None = None  # the writer lock and backups, when opened by the app
+    closed: bool = False  # set by close(): work deferred by a window must not read after it
 
     @classmethod
     def create(
@@ -114,6 +115,9 @@ class AppContext:
 
     def close(self) -> None:
         """Close the tracker (and release the writer lock, if this context holds it)."""
+        if self.closed:
+            return
+        self.closed = True
         self.notifier.detach()
         if self.session is not None:
             self.session.close()

@@ -2,9 +2,15 @@
 
 Moving to another record never loses typing: a dirty form asks Save / Discard / Cancel first,
 and Cancel puts the selection back.
+
+The form (tens of fields, a tranche table, pickers) is built just after the list is first
+painted, or as soon as something asks for `form`: the list is what a start or a switch of
+view shows first. Until then the record selected in the list waits for the form.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,11 +27,15 @@ from PySide6.QtWidgets import (
 from lodestone.core.queries import ListQuery, in_list
 from lodestone.ui.context import AppContext
 from lodestone.ui.filter_bar import FilterBar
-from lodestone.ui.forms.base import RecordForm, confirm_leave
+from lodestone.ui.first_paint import after_first_paint
 from lodestone.ui.list_model import RecordListModel
+
+if TYPE_CHECKING:  # the forms load with the first one built, after the list is painted
+    from lodestone.ui.forms.base import RecordForm
 
 NOUNS = {"company": "companies", "deal": "deals", "event": "events", "source": "sources"}
 TITLES = {"company": "Company", "deal": "Deal", "event": "Event", "source": "Source"}
+FORM_MIN_WIDTH = 300
 
 
 def make_form(ctx: AppContext, kind: str) -> RecordForm:
@@ -99,7 +109,10 @@ class ListPage(QWidget):
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(self.table)
         self.list_stack.addWidget(self.empty)
-        self.form = make_form(ctx, kind)
+        self._form: RecordForm | None = None
+        self._waiting_id: int | None = None  # selected before the form was built
+        self._form_room = QWidget()  # holds the form's place in the splitter until it is built
+        self._form_room.setMinimumWidth(FORM_MIN_WIDTH)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -108,11 +121,10 @@ class ListPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName(f"{kind}.splitter")
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.form)
+        self.splitter.addWidget(self._form_room)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.form.setMinimumWidth(300)
         self.splitter.setSizes([640, 480])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -122,14 +134,59 @@ class ListPage(QWidget):
         self.filter_bar.queryChanged.connect(self._filtered)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.activated.connect(lambda _index: self.edit_current())
-        self.form.savedRecord.connect(self._saved)
-        self.form.openRecord.connect(self.openRecord)
         self.model.modelReset.connect(self._update_empty)
         self.model.rowsInserted.connect(self._update_empty)
         self.model.rowsRemoved.connect(self._update_empty)
         ctx.notifier.changed.connect(lambda *_: self.countsChanged.emit())
         self._update_empty()
         self._restoring = False
+        after_first_paint(self, self._build_form_now)
+
+    # -- the form -------------------------------------------------------------------------
+
+    @property
+    def form(self) -> RecordForm:
+        return self.ensure_form()
+
+    def ensure_form(self) -> RecordForm:
+        """The kind's form, built now if it was not yet (showing the selected record)."""
+        if self._form is None:
+            form = make_form(self.ctx, self.kind)
+            form.setMinimumWidth(FORM_MIN_WIDTH)
+            form.savedRecord.connect(self._saved)
+            form.openRecord.connect(self.openRecord)
+            self.splitter.replaceWidget(1, form).deleteLater()  # same size and visibility
+            self._form = form
+            if self._waiting_id is not None:
+                form.load(self.ctx.repo.get(self.kind, self._waiting_id))
+        return self._form
+
+    def _build_form_now(self) -> None:
+        if self.isVisible() and not self.ctx.closed:  # not for a window closed already
+            self.ensure_form()
+
+    def shown_id(self) -> int | None:
+        """The record the form shows, or will show once built."""
+        return self._waiting_id if self._form is None else self._form.current_id
+
+    def _has_edits(self) -> bool:
+        return self._form is not None and self._form.is_dirty()
+
+    def may_leave(self, parent: QWidget | None = None) -> bool:
+        """Whether the form's edits (if any) were saved or knowingly discarded."""
+        if self._form is None:
+            return True
+        from lodestone.ui.forms.base import confirm_leave
+
+        return confirm_leave(self._form, parent or self)
+
+    def forget(self, record_id: int) -> None:
+        """The record is going away (deleted): the form must not keep showing it."""
+        if self._form is None:
+            if self._waiting_id == record_id:
+                self._waiting_id = None
+        elif self._form.current_id == record_id:
+            self._form.load(None)
 
     # -- selection ------------------------------------------------------------------------
 
@@ -159,9 +216,9 @@ class ListPage(QWidget):
         if self._restoring:
             return
         new_id = self.model.id_at(current.row()) if current.isValid() else None
-        if new_id == self.form.current_id:
+        if new_id == self.shown_id():
             return
-        if not confirm_leave(self.form, self):
+        if not self.may_leave():
             self._restoring = True
             self.table.selectionModel().setCurrentIndex(
                 previous,
@@ -170,14 +227,17 @@ class ListPage(QWidget):
             )
             self._restoring = False
             return
-        self.form.load(None if new_id is None else self.ctx.repo.get(self.kind, new_id))
+        if self._form is None:
+            self._waiting_id = new_id
+        else:
+            self._form.load(None if new_id is None else self.ctx.repo.get(self.kind, new_id))
         if new_id is not None:
             self.recordSelected.emit(self.kind, new_id)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """The first time a list is shown, its first record is in the form, not a blank one."""
         super().showEvent(event)
-        if self.form.current_id is None and not self.form.is_dirty() and self.model.rowCount():
+        if self.shown_id() is None and not self._has_edits() and self.model.rowCount():
             if not self.table.currentIndex().isValid():
                 self.table.selectRow(0)
 
@@ -187,7 +247,7 @@ class ListPage(QWidget):
         (chain[0] if chain else self.form).setFocus(Qt.FocusReason.TabFocusReason)
 
     def new_record(self) -> None:
-        if confirm_leave(self.form, self):
+        if self.may_leave():
             self.table.clearSelection()
             self.form.load(None)
             self.edit_current()
@@ -207,9 +267,9 @@ class ListPage(QWidget):
         """After a search or filter, the form shows a record of the list: the one it showed
         if the list still holds it, else the first (never when the form holds edits)."""
         self._update_empty()
-        if self.form.is_dirty() or not self.model.rowCount():
+        if self._has_edits() or not self.model.rowCount():
             return
-        current = self.form.current_id
+        current = self.shown_id()
         if current is None or not in_list(self.ctx.repo.conn, self.model.query, current):
             self.table.selectRow(0)
         elif not self.table.currentIndex().isValid():
@@ -249,11 +309,12 @@ class ListPage(QWidget):
             header.resizeSection(column, max(70, min(header.sectionSize(column), cap)))
 
     def restore_state(self) -> None:
+        """The splitter and the columns as the analyst left them; columns fitted to the first
+        rows only when no saved widths fit this list (a first start, or a column added)."""
         settings = self.ctx.settings
-        self.fit_columns()
         splitter = settings.value(f"{self.kind}/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
         header = settings.value(f"{self.kind}/header")
-        if header is not None:
-            self.table.horizontalHeader().restoreState(header)
+        if header is None or not self.table.horizontalHeader().restoreState(header):
+            self.fit_columns()

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -23,7 +22,12 @@ from lodestone import __version__
 from lodestone.core.operations import delete_operation
 from lodestone.ui.actions import ActionSpec, make_action
 from lodestone.ui.context import AppContext
-from lodestone.ui.list_page import NOUNS, ListPage
+from lodestone.ui.first_paint import after_first_paint
+from lodestone.ui.list_page import ListPage
+from lodestone.ui.status_counts import StatusCounts
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
 
 SK = QKeySequence.StandardKey
 # (key, sidebar title, shortcut); record kinds first, then the other views.
@@ -48,12 +52,18 @@ def display_path(path: Path) -> str:
 
 
 class MainWindow(QMainWindow):
-    """One window per open tracker. Asks the app (via signals) to open another file."""
+    """One window per open tracker. Asks the app (via signals) to open another file.
+
+    Only what the first view draws is built before the window is first painted; the counts
+    in the status bar follow just after, and `firstPainted` tells the app it may start the
+    backup on open.
+    """
 
     openRequested = Signal(str)  # a tracker path
     newRequested = Signal(str)
     exampleRequested = Signal()
     restoreRequested = Signal(object)  # the Path of a backup to restore
+    firstPainted = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,16 +90,20 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.path_label = QLabel(display_path(ctx.path) + ("  (read-only)" if ctx.readonly else ""))
         self.path_label.setObjectName("status.path")
-        self.counts_label = QLabel()
-        self.counts_label.setObjectName("status.counts")
+        self.counts_label = StatusCounts(ctx)
         self.statusBar().addWidget(self.path_label, 1)
         self.statusBar().addPermanentWidget(self.counts_label)
         self._build_menus()
         self.sidebar.currentRowChanged.connect(lambda row: self.show_view(VIEWS[row][0]))
-        self._counts = {kind: ctx.repo.count(kind) for kind in NOUNS}
-        ctx.notifier.changed.connect(lambda kind, _ids: self.update_counts(kind))
-        self.update_counts()
         self._restore_settings()
+        after_first_paint(self, self._first_painted)
+
+    def _first_painted(self) -> None:
+        """The window is on screen: count the records and let the app start its backup."""
+        if self.ctx.closed or not self.isVisible():
+            return  # closed, or replaced by another tracker's window, before its first paint
+        self.firstPainted.emit()
+        self.counts_label.count_all()
 
     def _title(self) -> str:
         suffix = " [read-only]" if self.ctx.readonly else ""
@@ -244,9 +258,7 @@ class MainWindow(QMainWindow):
             self.sidebar.blockSignals(False)
 
     def _may_leave(self, page: ListPage) -> bool:
-        from lodestone.ui.forms.base import confirm_leave
-
-        return confirm_leave(page.form, self)
+        return page.may_leave(self)
 
     def open_record(self, kind: str, record_id: int) -> None:
         self.show_view(VIEW_OF_KIND[kind])
@@ -285,8 +297,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select a record to delete first.", 4000)
             return
         operation = delete_operation(self.ctx.repo, page.kind, record_id)
-        if page.form.current_id == record_id:
-            page.form.load(None)
+        page.forget(record_id)
         self.ctx.run(operation)
         self.statusBar().showMessage("Moved to the Trash (Ctrl+Z brings it back).", 6000)
 
@@ -308,18 +319,11 @@ class MainWindow(QMainWindow):
 
         HistoryDialog(self.ctx.repo, page.kind, record_id, self).exec()
 
-    def update_counts(self, kind: str | None = None) -> None:
-        """The status bar's counts; after a change only the changed kind is counted again
-        (a count of a million events is not free, and saves happen often)."""
-        if kind in self._counts:
-            self._counts[kind] = self.ctx.repo.count(kind)
-        self.counts_label.setText(
-            "  ·  ".join(f"{n:,} {NOUNS[k]}" for k, n in self._counts.items())
-        )
-
     # -- files ------------------------------------------------------------------------------
 
     def new_tracker(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # dialogs load when first used
+
         path, _ = QFileDialog.getSaveFileName(
             self,
             "New Tracker",
@@ -330,6 +334,8 @@ class MainWindow(QMainWindow):
             self.newRequested.emit(path)
 
     def open_tracker(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(
             self,
             "Open Tracker",
@@ -383,6 +389,8 @@ class MainWindow(QMainWindow):
         ShortcutsDialog(self).exec()
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from lodestone.ui.about import about_text
 
         QMessageBox.about(self, "About Lodestone", about_text(self.ctx.path, __version__))
