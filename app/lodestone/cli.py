@@ -11,6 +11,7 @@ line on stderr says why), 2 usage error (argparse's message), 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
 
 PROG = "lodestone"
 WARNINGS_SHOWN = 20  # without --verbose; a generated tracker can have tens of thousands
+# The pure-Python modules the window opens a tracker with (they import the rest of the core
+# it needs), loaded before Qt: see `load_window`.
+WINDOW_CORE_MODULES = ("lodestone.core.session", "lodestone.core.operations",
+                       "lodestone.core.queries", "lodestone.core.saved_views")
 
 _DESCRIPTION = """\
 Lodestone keeps your own record of the rare-earth and critical-minerals supply chain:
@@ -225,11 +230,32 @@ def _run_window(args: argparse.Namespace, paths: AppPaths) -> int:
         db = args.window_db.expanduser()
     else:
         paths.ensure()
-    from lodestone.ui.app import run_gui  # Qt is loaded only for the window
+    try:
+        run_gui = load_window()
+        # With neither --db nor --example, the window reopens the tracker last used, if any.
+        explicit = args.example or args.window_db is not None
+        return run_gui(db, paths, args.example, reopen_last=not explicit)
+    finally:
+        gc.enable()  # if the window never got as far as its first paint
 
-    # With neither --db nor --example, the window reopens the tracker last used, if any.
-    explicit = args.example or args.window_db is not None
-    return run_gui(db, paths, args.example, reopen_last=not explicit)
+
+def load_window() -> Callable[..., int]:
+    """Import the window's modules (Qt is loaded only for the window); return its `run_gui`.
+
+    The core modules it needs are imported first: once PySide6 is loaded it reads the source
+    text of every module imported after it, looking for its own name, milliseconds of every
+    start. And the garbage collector is paused from here until the window's first paint
+    (`run_gui` resumes it): loading makes tens of thousands of objects that live as long as
+    the process, and collections in the meantime would only walk them again and again.
+    """
+    import importlib
+
+    gc.disable()
+    for name in WINDOW_CORE_MODULES:
+        importlib.import_module(name)
+    from lodestone.ui.app import run_gui
+
+    return run_gui
 
 
 def _run_example(args: argparse.Namespace, paths: AppPaths) -> int:

@@ -3,6 +3,7 @@ and leaving: the tracker closed cleanly, so the next start need not check it aga
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from lodestone.core.session import open_for_writing
 from lodestone.ui import app as app_module
 from lodestone.ui import storage_dialogs
 from lodestone.ui.app import WindowManager
+from PySide6.QtCore import QTimer
 
 
 @pytest.fixture
@@ -135,6 +137,11 @@ def test_the_last_file_is_remembered_for_the_next_start(manager: WindowManager, 
     assert last_file(manager.paths) is None  # a vanished file is not reopened
 
 
+def closed_cleanly(path: Path) -> bool:
+    with acquire(path) as lock:
+        return recovery.unchanged_since_clean_close(path, lock.previous)
+
+
 def test_the_backup_on_open_starts_after_the_first_paint(
     manager: WindowManager, tmp_path: Path, qtbot
 ):
@@ -179,3 +186,31 @@ def test_leaving_closes_the_tracker_cleanly_so_the_next_open_skips_the_check(
     open_for_writing(path, manager.paths, backup_on_open=False).close()
     assert checks == [False]
 
+
+def test_run_gui_resumes_the_collector_once_painted_and_closes_cleanly_on_leaving(
+    tmp_path: Path, qapp, monkeypatch
+):
+    """The command pauses the garbage collector while the window's modules load."""
+    path = tracker_with_company(tmp_path / "t.db")
+    collector_on: list[bool] = []
+    show = WindowManager._show
+
+    def show_then_leave(self, session) -> None:
+        show(self, session)
+        window = self.window
+
+        def leave() -> None:
+            collector_on.append(gc.isenabled())
+            window.close()
+
+        window.firstPainted.connect(lambda: QTimer.singleShot(0, leave))
+
+    monkeypatch.setattr(WindowManager, "_show", show_then_leave)
+    QTimer.singleShot(20000, qapp.quit)  # never hang the suite, whatever goes wrong
+    gc.disable()
+    try:
+        status = app_module.run_gui(path, AppPaths(tmp_path / "home"))
+    finally:
+        gc.enable()
+    assert status == 0 and collector_on == [True]
+    assert closed_cleanly(path)

@@ -10,6 +10,7 @@ the next start can tell that nothing touched it since and need not check it agai
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -194,6 +195,8 @@ def run_gui(db_path: Path, paths: AppPaths, example: bool = False, *,
         db_path = last_file(paths) or db_path
     if not manager.open(db_path, create=True):
         return 1
+    if manager.window is not None:  # paused while the window's modules loaded (cli)
+        manager.window.firstPainted.connect(gc.enable)
     status = app.exec()
     manager.close()
     return status
