@@ -195,8 +195,13 @@ class FieldChecks:
         self.unique("tags", tags, lambda t: str(t).casefold())
 
 
+# The Unicode category Cc is exactly U+0000-U+001F and U+007F-U+009F (a stable property), so
+# one regex search finds what a per-character category lookup did, many times faster.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # newline and tab allowed
+
+
 def _control_character(text: str, multiline: bool) -> str | None:
     """The first Cc character not allowed here (multiline fields keep newline and tab)."""
-    allowed = "\n\t" if multiline else ""
-    return next((ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed),
-                None)  # fmt: skip
+    found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(text)
+    return None if found is None else found.group()

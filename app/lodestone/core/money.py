@@ -42,6 +42,9 @@ _TOKEN: Final = re.compile(
 # One number, an optional multiplier right after it, at most one sign, a currency before or after.
 _SHAPE: Final = re.compile(r"L?S?C?S?L?NM?C?R?C?")
 _PLAIN_DECIMAL: Final = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
+# What most cells of a file hold: "1250000", "1,250,000.50". Read without the tokenizer; the
+# digits go through the same `_minor_units` as every other amount.
+_PLAIN_AMOUNT: Final = re.compile(r"([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]+))?")
 _DECIMAL_CONTEXT: Final = Context(prec=60, rounding=ROUND_HALF_UP)
 
 
@@ -250,6 +253,16 @@ def parse_money(text: str, default_currency: str | None = None) -> Money:
         raise TypeError(f"parse_money needs text, not {type(text).__name__}")
     if default_currency is not None:
         _checked_currency(default_currency)
+        plain = _PLAIN_AMOUNT.fullmatch(text) if len(text) <= _MAX_TEXT else None
+        if plain is not None:
+            whole, fraction = plain.groups()
+            return _minor_units(False, whole.replace(",", ""), fraction or "", 0,
+                                default_currency, text)
+    return _parse_general(text, default_currency)
+
+
+def _parse_general(text: str, default_currency: str | None) -> Money:
+    """Any shape `parse_money` accepts, token by token (the fast path's answers included)."""
     if not text.strip():
         raise _fail(text, "the text is empty")
     if len(text) > _MAX_TEXT:
