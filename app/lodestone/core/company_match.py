@@ -37,20 +37,33 @@ def _words(name: str) -> list[str]:
 def same_name_key(name: str) -> str:
     """Equal for names that are certainly the same company: case, spacing, punctuation and
     the spelling of trailing legal suffixes ignored ("Acme Corp." == "ACME Corporation")."""
-    words = _words(name)
+    return _same_key(_words(name))
+
+
+def likely_key(name: str) -> str:
+    """Equal for names that are probably the same company: legal suffixes dropped entirely
+    ("Acme" and "Acme Inc"), and "&" read as "and"."""
+    return _likely_key(_words(name))
+
+
+def _same_key(words: list[str]) -> str:
     end = len(words)
     while end > 1 and words[end - 1] in _SUFFIXES:
         end -= 1
     return " ".join(words[:end] + [_SUFFIXES[w] for w in words[end:]])
 
 
-def likely_key(name: str) -> str:
-    """Equal for names that are probably the same company: legal suffixes dropped entirely
-    ("Acme" and "Acme Inc"), and "&" read as "and"."""
-    words = ["and" if w == "&" else w for w in _words(name)]
+def _likely_key(words: list[str]) -> str:
+    words = ["and" if w == "&" else w for w in words]
     while len(words) > 1 and words[-1] in _SUFFIXES:
         words.pop()
     return " ".join(words)
+
+
+def _keys(name: str) -> tuple[str, str]:
+    """(same_name_key, likely_key) of a name, its words split once."""
+    words = _words(name)
+    return _same_key(words), _likely_key(words)
 
 
 @dataclass
@@ -79,6 +92,7 @@ class CompanyMatcher:
     matched: dict[str, str] = field(default_factory=dict)  # file name -> tracker name
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (new name, similar name)
     _seen: dict[str, int] = field(default_factory=dict)  # name as written -> id (a cache)
+    _names: dict[int, str] = field(default_factory=dict)  # id -> the name it was first known by
 
     @classmethod
     def from_tracker(cls, conn: sqlite3.Connection,
@@ -91,18 +105,27 @@ class CompanyMatcher:
             "SELECT id, name FROM companies WHERE deleted_at IS NULL ORDER BY id"
         ):
             matcher._remember(company_id, name)
+        for company_id in set(matcher.choices.values()) - set(matcher._names):
+            row = conn.execute("SELECT name FROM companies WHERE id = ?", (company_id,))
+            found = row.fetchone()
+            if found is not None:  # a chosen company in the Trash: its name for titles
+                matcher._names[company_id] = found[0]
         top = conn.execute("SELECT coalesce(max(id), 0) FROM companies").fetchone()[0]
         matcher.next_id = int(top) + 1
         return matcher
 
-    def _remember(self, company_id: int, name: str) -> None:
-        self.existing.setdefault(same_name_key(name), (company_id, name))
-        self.likely.setdefault(likely_key(name), []).append((company_id, name))
+    def _remember(self, company_id: int, name: str,
+                  keys: tuple[str, str] | None = None) -> None:  # fmt: skip
+        same, likely = keys or _keys(name)
+        self._names.setdefault(company_id, name)
+        self.existing.setdefault(same, (company_id, name))
+        self.likely.setdefault(likely, []).append((company_id, name))
 
     def name_of(self, company_id: int) -> str:
+        """The name of a company the matcher resolved a name to (KeyError for any other)."""
         if company_id in self.new:
             return self.new[company_id].name
-        return next(name for i, name in self.existing.values() if i == company_id)
+        return self._names[company_id]
 
     def resolve(self, name: str, row: int, role: str) -> int:
         """The id of the company called `name`, creating (provisionally) one not yet known."""
@@ -116,17 +139,17 @@ class CompanyMatcher:
     def _resolve(self, name: str, row: int, role: str) -> int:
         if name in self.choices:
             return self.choices[name]
-        key = same_name_key(name)
-        found = self.existing.get(key)
+        keys = _keys(name)
+        found = self.existing.get(keys[0])
         if found is not None:
             if found[1] != name and found[0] not in self.new:
                 self.matched.setdefault(name, found[1])
             return found[0]
         company_id = self.next_id
         self.next_id += 1
-        similar = self.likely.get(likely_key(name), [])
+        similar = self.likely.get(keys[1], [])
         if similar:
             self.duplicates.append((name, similar[0][1]))
         self.new[company_id] = NewCompany(company_id, name, row, role)
-        self._remember(company_id, name)
+        self._remember(company_id, name, keys)
         return company_id

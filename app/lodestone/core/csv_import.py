@@ -1,11 +1,12 @@
 """Importing a foreign CSV file of companies, deals or events: all of it, or nothing.
 
-The whole file is read and every row checked inside one transaction before anything is
-stored. With any invalid row, nothing is written and every problem is reported (row, column,
-value, reason), unless `skip_invalid`: then the valid rows are stored and the rejected ones
-are written, with their reasons, to a CSV file beside the input that can be fixed and
-imported again. A dry run does all of it and rolls back, so it reports exactly what an import
-would do. `preview` reads the first rows the same way for the import dialog.
+The whole file is read and every row checked inside one transaction, committed only when every
+row was valid: with any invalid row, nothing is written and every problem is reported (row,
+column, value, reason), unless `skip_invalid`: then the valid rows are stored and the rejected
+ones are written, with their reasons, to a CSV file beside the input that can be fixed and
+imported again. A dry run checks it all and writes nothing, so it reports exactly what an
+import would do. `preview` reads the first rows the same way for the import dialog. Rows are
+stored batch by batch as they are checked (the next batch is parsed while one is stored).
 
 Each deal row becomes a deal with its recipient as party and one tranche (funder, instrument,
 amount); a deal without a title is named "<recipient> <instrument> (<announced>)".
@@ -13,29 +14,32 @@ amount); a deal without a title is named "<recipient> <instrument> (<announced>)
 
 from __future__ import annotations
 
-import csv
-import os
 import sqlite3
-import tempfile
+import sys
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
-from lodestone.core.company_match import CompanyMatcher, NewCompany
+from lodestone.core.company_match import CompanyMatcher
+from lodestone.core.csv_layout import Batch, CsvLayout
 from lodestone.core.csv_mapping import ColumnMapping, Explicit, check_kind, resolve_mapping
-from lodestone.core.csv_rows import CellError, RowParser, RowResult
+from lodestone.core.csv_report import LISTED, CsvImportReport, write_rejected
+from lodestone.core.csv_rows import RowParser, RowResult
 from lodestone.core.csv_source import CsvImportError, CsvSource
-from lodestone.core.csv_store import CsvStore, new_companies, stored_records
+from lodestone.core.csv_store import CsvStore
 from lodestone.core.csv_values import check_date_format
 from lodestone.core.db import open_tracker
 from lodestone.core.money import is_currency
 from lodestone.core.progress import CancelCheck, Progress, Ticker, collector_paused
 
-__all__ = ["CsvImportError", "CsvImportReport", "ImportOptionError", "import_csv", "preview"]
+__all__ = ["LISTED", "CsvImportError", "CsvImportReport", "ImportOptionError", "import_csv",
+           "preview", "write_rejected"]  # fmt: skip
 
 PREVIEW_ROWS = 20
-LISTED = 50  # problems and names listed one by one in the report's lines
+BATCH_ROWS = 2000  # rows parsed while the batch before them is stored
+SWITCH_SECONDS = 0.0005  # how long a thread waits for the interpreter lock during an import
 
 
 class ImportOptionError(ValueError):
@@ -52,67 +56,6 @@ def check_options(kind: str, currency: str | None, date_format: str | None) -> N
             check_date_format(date_format)
         except ValueError as exc:
             raise ImportOptionError(str(exc)) from None
-
-
-@dataclass
-class CsvImportReport:
-    """What an import read, stored (or, in a dry run, would store) and refused."""
-
-    path: Path
-    mapping: ColumnMapping
-    rows: int = 0
-    stored: int = 0
-    written: bool = False
-    dry_run: bool = False
-    invalid: list[RowResult] = field(default_factory=list)
-    skipped: list[RowResult] = field(default_factory=list)
-    new_companies: list[NewCompany] = field(default_factory=list)
-    matched: dict[str, str] = field(default_factory=dict)
-    duplicates: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    rejected_file: Path | None = None
-
-    @property
-    def errors(self) -> list[CellError]:
-        return [error for result in self.invalid for error in result.errors]
-
-    def lines(self, listed: int | None = LISTED) -> list[str]:
-        """The report in sentences; at most `listed` items of each list (None: all)."""
-        kind = self.mapping.kind
-        out = [f"{self.path.name}: {self.rows:,} rows of {kind} "
-               f"({'; '.join(self.mapping.describe())})."] + self.warnings  # fmt: skip
-        if self.written or (self.dry_run and self.stored):
-            verb = "Would import" if self.dry_run else "Imported"
-            out.append(f"{verb} {self.stored:,} {kind}"
-                       + (" (dry run: nothing was written)." if self.dry_run else "."))
-        elif self.invalid:
-            rows = _count(len(self.invalid), "row has", "rows have")
-            verb = "would be" if self.dry_run else "was"
-            out.append(f"Nothing {verb} imported: {rows} errors (fix them, or use "
-                       "--skip-invalid to import the valid rows).")
-        out += [f"  {r.note} (row {r.row})" for r in self.skipped[:listed]]
-        if self.new_companies:
-            names = ", ".join(c.name for c in self.new_companies[:listed])
-            more = len(self.new_companies) - len(self.new_companies[:listed])
-            out.append(f"New companies ({len(self.new_companies):,}): {names}"
-                       + (f" and {more:,} more" if more else ""))
-        out += [f"  {name!r} matched the tracker's {known!r}"
-                for name, known in list(self.matched.items())[:listed]]  # fmt: skip
-        out += [f"  likely duplicate, kept separate: {new!r} and {old!r}"
-                for new, old in self.duplicates[:listed]]  # fmt: skip
-        errors = self.errors
-        if errors:
-            out.append(f"Rows with errors ({len(self.invalid):,}):")
-            out += [f"  {e.describe()}" for e in errors[:listed]]
-            if len(errors) > len(errors[:listed]):
-                out.append(f"  ... and {len(errors) - len(errors[:listed]):,} more problems")
-        if self.rejected_file is not None:
-            out.append(f"The rejected rows were written to {self.rejected_file}")
-        return out
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
 
 
 @contextmanager
@@ -139,16 +82,49 @@ def _transaction(conn_or_path: sqlite3.Connection | Path | str,
             conn.close()
 
 
-def _parse(source: CsvSource, parser: RowParser, rows: Iterator[tuple[int, list[str]]],
-           ticker: Ticker | None) -> list[RowResult]:  # fmt: skip
-    results = []
-    for count, (number, cells) in enumerate(rows, 1):
-        results.append(parser.parse(number, cells))
-        if ticker is not None and count % 1000 == 0:
-            ticker.advance(source.bytes_read - ticker.done)
+@contextmanager
+def _switching_often() -> Iterator[None]:
+    """While a batch is parsed, the thread storing the one before needs the interpreter lock
+    back after each statement, and the window's thread after each event; by default Python
+    makes them wait 5 ms for it while another thread runs Python code. Shorter waits for the
+    duration of the import (the setting is the process's: it is put back afterwards)."""
+    was = sys.getswitchinterval()
+    sys.setswitchinterval(min(was, SWITCH_SECONDS))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(was)
+
+
+def _parse(parser: RowParser, rows: Iterator[tuple[int, list[str]]]) -> list[RowResult]:
+    results = [parser.parse(number, cells) for number, cells in rows]
     if parser.mapping.kind == "companies":
         _check_parents(results, parser)
     return results
+
+
+@contextmanager
+def _batches(source: CsvSource, parser: RowParser,
+             layout: CsvLayout) -> Iterator[Iterator[Batch]]:  # fmt: skip
+    """The rows of the file parsed and laid out batch by batch, each next batch on a worker
+    thread while the caller stores the one before: SQLite releases the interpreter lock while
+    it writes, so both cores work. A file of companies is one batch, since a company's parent
+    may be defined by any later row. The worker has finished when the block is left."""
+    rows = source.rows()
+    size = None if parser.mapping.kind == "companies" else BATCH_ROWS
+
+    def parse_next() -> Batch | None:
+        results = _parse(parser, islice(rows, size))
+        return layout.batch(results, source.bytes_read) if results else None
+
+    def batches() -> Iterator[Batch]:
+        future = pool.submit(parse_next)
+        while (batch := future.result()) is not None:
+            future = pool.submit(parse_next)
+            yield batch
+
+    with ThreadPoolExecutor(1, thread_name_prefix="lodestone-csv") as pool:
+        yield batches()
 
 
 def _check_parents(results: list[RowResult], parser: RowParser) -> None:
@@ -177,7 +153,7 @@ def preview(
     if conn is not None:
         matcher = CompanyMatcher.from_tracker(conn, company_choices)
     parser = RowParser(columns, matcher, currency, date_format)
-    return columns, _parse(source, parser, iter(source.sample(limit)), None)
+    return columns, _parse(parser, iter(source.sample(limit)))
 
 
 def import_csv(
@@ -195,66 +171,78 @@ def import_csv(
     written. Invalid rows are not raised but reported in the returned report.
     `company_choices` maps a company name of the file to the id of the tracker's company it
     means (the dialog's company-matching step). `before_write()` runs when the rows are
-    checked and about to be stored (not in a dry run): the place for a backup.
+    checked and about to be stored (not in a dry run): the place for a backup. Rows are
+    stored in batches as they are checked, all in one transaction that is rolled back unless
+    every row was valid (or `skip_invalid`), so `before_write()` runs before the first batch.
     """
     check_options(kind, currency, date_format)
     source = CsvSource.open(path)
     report = CsvImportReport(source.path, resolve_mapping(kind, source.headers, mapping),
                              dry_run=dry_run, warnings=list(source.warnings))  # fmt: skip
-    # Progress: the bytes of the file while reading, then one unit per record written.
+    # Progress: the bytes of the file as its rows are checked and stored, then one unit per
+    # index rebuilt after a big import.
     ticker = Ticker(source.size, progress, cancelled, "The import")
     with collector_paused(), _transaction(conn_or_path, write=not dry_run) as conn:
         matcher = CompanyMatcher.from_tracker(conn, company_choices)
         parser = RowParser(report.mapping, matcher, currency, date_format)
-        results = _parse(source, parser, source.rows(), ticker)
-        report.rows = len(results)
-        report.invalid = [r for r in results if not r.ok]
-        report.skipped = [r for r in results if r.ok and r.note]
-        report.matched, report.duplicates = matcher.matched, matcher.duplicates
-        if report.invalid and not skip_invalid:
-            return report
-        records = stored_records(results)
-        companies = new_companies(records, matcher)
-        report.new_companies = [matcher.new[c.id] for c in companies if c.id is not None]
-        report.stored = len(records)
-        ticker.advance(source.size - ticker.done)
-        ticker.add_total(len(records) + len(report.new_companies))
-        if not dry_run:
-            if before_write is not None:
-                before_write()
-            CsvStore(conn, ticker.advance).write(results, records, companies)
-            conn.execute("COMMIT")
-            report.written = True
+        store = None if dry_run else CsvStore(conn, source.path.name)
+        layout = CsvLayout(matcher, store.next_ids() if store else {}, writing=store is not None,
+                           defaults=store.defaults if store else None)  # fmt: skip
+        try:
+            _read(source, parser, layout, store, report, ticker, skip_invalid, before_write)
+            report.matched, report.duplicates = matcher.matched, matcher.duplicates
+            if report.invalid and not skip_invalid:
+                return report
+            if store is not None:
+                _finish(store, ticker, before_write)
+                conn.execute("COMMIT")
+                report.written = True
+        finally:
+            if store is not None:
+                store.close()
     if report.invalid and skip_invalid and not dry_run:
         report.rejected_file = write_rejected(source, report.invalid)
     ticker.finish()
     return report
 
 
-def _free_name(path: Path) -> Path:
-    candidate = path.with_name(f"{path.stem}.rejected.csv")
-    number = 2
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}.rejected-{number}.csv")
-        number += 1
-    return candidate
+def _read(source: CsvSource, parser: RowParser, layout: CsvLayout, store: CsvStore | None,
+          report: CsvImportReport, ticker: Ticker, skip_invalid: bool,
+          before_write: Callable[[], None] | None) -> None:  # fmt: skip
+    """Check every row into `report`, storing each batch as it comes for as long as the import
+    can still succeed (until an invalid row without `skip_invalid`: then only checking)."""
+    stored, new_companies = 0, []
+    with _switching_often(), _batches(source, parser, layout) as batches:
+        for batch in batches:
+            report.rows += batch.rows
+            report.invalid += [r for r in batch.results if not r.ok]
+            report.skipped += [r for r in batch.results if r.ok and r.note]
+            if report.invalid and not skip_invalid:
+                layout.writing = False  # from the next batch parsed on: nothing will be stored
+            stored += batch.stored
+            new_companies += batch.new_companies
+            if store is not None and batch.tables and layout.writing:
+                if not store.started:
+                    if before_write is not None:
+                        before_write()
+                    store.start(_expected(batch, source))
+                store.write(batch)
+            ticker.advance(batch.bytes_read - ticker.done)
+    if not report.invalid or skip_invalid:
+        report.stored, report.new_companies = stored, new_companies
 
 
-def write_rejected(source: CsvSource, invalid: list[RowResult]) -> Path:
-    """The rejected rows, as they were, after columns giving their row and problems: a file
-    to fix and import again (the extra columns are not mapped to any field)."""
-    target = _free_name(source.path)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(["rejected row", "problems", *source.headers])
-            for result in invalid:
-                problems = "; ".join(e.describe().partition(": ")[2] or e.message
-                                     for e in result.errors)  # fmt: skip
-                writer.writerow([result.row, problems, *result.cells])
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return target
+def _expected(batch: Batch, source: CsvSource) -> dict[str, int]:
+    """How many records of each kind the whole file will give, from its first batch (the
+    companies it names that the tracker lacks among its companies)."""
+    share = min(max(batch.bytes_read, 1) / max(source.size, 1), 1.0)
+    counts = dict(batch.counts)
+    counts["company"] = counts.get("company", 0) + len(batch.new_companies)
+    return {kind: round(count / share) for kind, count in counts.items()}
+
+
+def _finish(store: CsvStore, ticker: Ticker, before_write: Callable[[], None] | None) -> None:
+    if not store.started and before_write is not None:
+        before_write()  # nothing to store, but the caller was told it runs before a write
+    ticker.add_total(len(store.deferred))
+    store.finish(lambda: ticker.advance(1))

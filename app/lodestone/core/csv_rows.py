@@ -34,6 +34,10 @@ _FIELD_ALIASES = {"commodities": "commodity", "company_ids": "companies", "paren
 _TRANCHE_PATH = re.compile(r"tranches\[0\]\.(\w+)")
 _PARTY_PATH = re.compile(r"parties\[[0-9]+\]")
 _EXCHANGE_TICKER = re.compile(r"\s*([A-Za-z]+)\s*:\s*(\S+)\s*")
+MULTILINE = frozenset({"description", "notes"})  # fields that keep their line breaks
+
+Texts = dict[str, str]  # field -> its cleaned cell, for the fields a row fills
+CLEANED_CACHE = 100_000  # distinct one-line cells remembered (the rest are cleaned each time)
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,10 @@ class RowParser:
         self.width = len(mapping.headers)
         self.defined: dict[int, int] = {}  # company id -> the row that defines it (companies)
         self._title_from = ""  # the column a missing title is made from, in the current row
+        self._fields = [(name, index, name in MULTILINE) for name, index in mapping.columns.items()]
+        # A name's problem (or "") by (field, name): files repeat the same companies.
+        self._name_problems: dict[tuple[str, str], str] = {}
+        self._cleaned: dict[str, str] = {}  # one-line cell -> its text ("" if missing)
 
     # -- cells ------------------------------------------------------------------------------
 
@@ -103,9 +111,25 @@ class RowParser:
         text = cells[index]
         return "" if text.strip().casefold() in MISSING else text
 
-    def _text(self, cells: list[str], name: str, multiline: bool = False) -> str:
-        cell = self._cell(cells, name)
-        return clean_text(cell, multiline=multiline) if cell else ""
+    def _texts(self, cells: list[str]) -> Texts:
+        """Every mapped field's cell as a form would store it (`clean_text`), read once per
+        row; fields whose cell is blank or says it is missing ("n/a", "-") are left out."""
+        texts = {}
+        count = len(cells)
+        cache = self._cleaned
+        for name, index, multiline in self._fields:
+            cell = cells[index] if index < count else ""
+            if not cell:
+                continue
+            text = None if multiline else cache.get(cell)
+            if text is None:
+                missing = cell.strip().casefold() in MISSING
+                text = "" if missing else clean_text(cell, multiline=multiline)
+                if not multiline and len(cache) < CLEANED_CACHE:
+                    cache[cell] = text  # files repeat their agencies, countries, types
+            if text:
+                texts[name] = text
+        return texts
 
     def reject(self, result: RowResult, name: str, message: str) -> None:
         """Record a problem with the cell of field `name` (of the row, if it is unmapped)."""
@@ -125,32 +149,33 @@ class RowParser:
             name = "recipient"
         self.reject(result, _FIELD_ALIASES.get(name, name), error.message)
 
-    def _date(self, result: RowResult, cells: list[str], name: str) -> FuzzyDate | None:
+    def _date(self, result: RowResult, texts: Texts, name: str) -> FuzzyDate | None:
         def strict(text: str) -> FuzzyDate | None:
             value, problem = read_date(text, self.date_format)
             if problem:
                 raise DateError(problem)
             return value
 
-        value, error = parse_field(name, strict, self._text(cells, name))
+        value, error = parse_field(name, strict, texts.get(name, ""))
         if error is not None:
             self.reject(result, name, error.message)
         return value
 
-    def _country(self, cells: list[str]) -> str:
-        return country(self._text(cells, "country"))
-
-    def _company(self, result: RowResult, cells: list[str], name: str, role: str) -> int | None:
-        text = self._text(cells, name)
+    def _company(self, result: RowResult, texts: Texts, name: str, role: str) -> int | None:
+        text = texts.get(name, "")
         return self._named(result, name, text, role) if text else None
 
     def _named(self, result: RowResult, name: str, text: str, role: str) -> int | None:
         """The company a cell names (found or to be created); None, with the problem, for a
         name no company may have."""
-        checks = FieldChecks()
-        checks.text(name, text, NAME_LIMIT, required=True)
-        if checks.errors:
-            self.reject(result, name, checks.errors[0].message)
+        problem = self._name_problems.get((name, text))
+        if problem is None:
+            checks = FieldChecks()
+            checks.text(name, text, NAME_LIMIT, required=True)
+            problem = checks.errors[0].message if checks.errors else ""
+            self._name_problems[(name, text)] = problem
+        if problem:
+            self.reject(result, name, problem)
             return None
         return self.matcher.resolve(text, result.row, role)
 
@@ -166,8 +191,9 @@ class RowParser:
             return result
         build = {"deals": self._deal, "events": self._event, "companies": self._company_row}
         self._title_from = ""
-        record = build[self.mapping.kind](result, cells)
-        url = self._text(cells, "source_url")
+        texts = self._texts(cells)
+        record = build[self.mapping.kind](result, texts)
+        url = texts.get("source_url", "")
         if url:
             result.source_url = url
             for error in validate_source(Source(url=url)):
@@ -176,60 +202,65 @@ class RowParser:
             for error in validate(record):
                 self._field_error(result, error)
             result.record = record
-        result.errors = _one_per_cell(result.errors)
+        if result.errors:
+            result.errors = _one_per_cell(result.errors)
         return result
 
-    def _deal(self, result: RowResult, cells: list[str]) -> Deal:
-        amount, problems = read_money(self._text(cells, "amount"), self._text(cells, "currency"),
+    def _deal(self, result: RowResult, texts: Texts) -> Deal:
+        text = texts.get
+        amount, problems = read_money(text("amount", ""), text("currency", ""),
                                       self.mapping.currencies.get("amount") or self.currency)
         for name, message in problems:
             self.reject(result, name, message)
-        instrument = choice(self._text(cells, "instrument"), INSTRUMENTS) or "other"
-        announced = self._date(result, cells, "announced")
-        closed = self._date(result, cells, "closed")
-        recipient = self._company(result, cells, "recipient", "recipient")
-        funder = self._company(result, cells, "funder", "funder")
-        title = self._text(cells, "title")
+        named_instrument = text("instrument", "")
+        instrument = choice(named_instrument, INSTRUMENTS) or "other"
+        announced = self._date(result, texts, "announced")
+        closed = self._date(result, texts, "closed")
+        recipient = self._company(result, texts, "recipient", "recipient")
+        funder = self._company(result, texts, "funder", "funder")
+        title = text("title", "")
         if not title and "recipient" in self.mapping.columns:
             self._title_from = "recipient"
         if not title and recipient is not None:
             when = f" ({announced.display()})" if announced else ""
-            what = instrument if self._text(cells, "instrument") else "deal"
+            what = instrument if named_instrument else "deal"
             title = f"{self.matcher.name_of(recipient)} {what}{when}"
         tranches = []
-        if funder is not None or amount is not None or self._text(cells, "instrument"):
+        if funder is not None or amount is not None or named_instrument:
             tranches.append(Tranche(instrument, amount, funder))
         return Deal(
-            title, status=choice(self._text(cells, "status"), DEAL_STATUSES) or "announced",
+            title, status=choice(text("status", ""), DEAL_STATUSES) or "announced",
             announced=announced, closed=closed, amount=amount,
             parties=[Party(recipient, "recipient")] if recipient is not None else [],
-            tranches=tranches, commodities=commodities(self._text(cells, "commodity")),
-            country=self._country(cells), description=self._text(cells, "description", True),
+            tranches=tranches, commodities=commodities(text("commodity", "")),
+            country=country(text("country", "")), description=text("description", ""),
         )  # fmt: skip
 
-    def _event(self, result: RowResult, cells: list[str]) -> Event:
-        date = self._date(result, cells, "date")
-        end = self._date(result, cells, "end_date")
+    def _event(self, result: RowResult, texts: Texts) -> Event:
+        text = texts.get
+        date = self._date(result, texts, "date")
+        end = self._date(result, texts, "end_date")
         named = [self._named(result, "companies", name, "event company")
-                 for name in split_names(self._text(cells, "companies"))]  # fmt: skip
+                 for name in split_names(text("companies", ""))]  # fmt: skip
         ids = [i for i in named if i is not None]
         return Event(
-            self._text(cells, "title"), date,  # type: ignore[arg-type]  # validate says if None
-            kind=choice(self._text(cells, "kind"), EVENT_KINDS) or "other", end_date=end,
-            company_ids=list(dict.fromkeys(ids)), country=self._country(cells),
-            description=self._text(cells, "description", True),
+            text("title", ""), date,  # type: ignore[arg-type]  # validate says if None
+            kind=choice(text("kind", ""), EVENT_KINDS) or "other", end_date=end,
+            company_ids=list(dict.fromkeys(ids)), country=country(text("country", "")),
+            description=text("description", ""),
         )  # fmt: skip
 
-    def _company_row(self, result: RowResult, cells: list[str]) -> Company | None:
-        name = self._text(cells, "name")
-        ticker, exchange = self._text(cells, "ticker"), self._text(cells, "exchange").upper()
+    def _company_row(self, result: RowResult, texts: Texts) -> Company | None:
+        text = texts.get
+        name = text("name", "")
+        ticker, exchange = text("ticker", ""), text("exchange", "").upper()
         pair = _EXCHANGE_TICKER.fullmatch(ticker)
         if pair and not exchange:
             exchange, ticker = pair.group(1).upper(), pair.group(2)
         company: dict[str, Any] = {
-            "kind": choice(self._text(cells, "kind"), COMPANY_KINDS) or "company",
-            "ticker": ticker, "exchange": exchange, "country": self._country(cells),
-            "website": self._text(cells, "website"), "notes": self._text(cells, "notes", True),
+            "kind": choice(text("kind", ""), COMPANY_KINDS) or "company",
+            "ticker": ticker, "exchange": exchange, "country": country(text("country", "")),
+            "website": text("website", ""), "notes": text("notes", ""),
         }  # fmt: skip
         if not name:
             return Company(name, **company)
@@ -241,5 +272,5 @@ class RowParser:
         if first != result.row:
             self.reject(result, "name", f"Name {name!r} repeats row {first}")
             return None
-        parent = self._company(result, cells, "parent", "parent")
+        parent = self._company(result, texts, "parent", "parent")
         return Company(name, parent_id=parent, id=company_id, **company)

@@ -1,162 +1,146 @@
-"""Storing the records of a CSV import in bulk, inside the caller's transaction.
+"""Storing the batches of a CSV import, inside the caller's transaction.
 
 `Repository.save` is right for a form (one record, its own transaction) but spends most of its
-time on per-record bookkeeping; a hundred thousand rows must go in batches. The rows are still
-laid out by `rowmap`, logged in the change log as created and indexed for search by the
-repository's own code, so an imported record is indistinguishable from one typed in a form.
-Ids are given here (after the tracker's largest), which is safe because the caller holds the
-write lock of its `BEGIN IMMEDIATE` transaction.
+time on per-record bookkeeping; a hundred thousand rows must go in batches. `CsvLayout` lays
+out each batch's records on the thread that parses; here each table's rows of a batch go in
+with one statement that reads them from one JSON parameter, so SQLite works with the
+interpreter lock released while the next batch is parsed (and the window stays responsive).
+
+Each stored record is indexed for search, in SQL, with the text `Repository.search_text` gives
+it, and has its "create" entry in the change log: one naming the file and row it was imported
+from (its values at that moment are the values it holds until its first edit, and every edit
+logs the values it replaced). The indexes of the tables a big import fills are dropped and
+built again at the end, inside the same transaction.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from lodestone.core import rowmap
-from lodestone.core.bulk_indexes import drop_indexes, recreate_indexes, worth_deferring
-from lodestone.core.company_match import CompanyMatcher
-from lodestone.core.csv_rows import RowResult
-from lodestone.core.records import RECORD_TYPES, Company, Deal, Event, Record, Source
-from lodestone.core.repository import Repository
-from lodestone.core.search_bulk import index_new_records
+from lodestone.core.bulk_indexes import (
+    Index,
+    drop_indexes,
+    recreate_indexes,
+    search_index_sql,
+    worth_deferring,
+)
+from lodestone.core.csv_layout import TABLES, Batch, Defaults, Table, to_json
+from lodestone.core.records import Source
 
-BATCH = 5000
+CACHE_KIB = 256 * 1024  # a larger page cache while an import writes (256 MiB at most)
 # Tables whose indexes are rebuilt after a big import, by the kind of record that fills them.
-_CHILD_TABLES = {"deals": "deal", "deal_parties": "deal", "tranches": "deal", "events": "event",
-                 "event_companies": "event"}  # fmt: skip
+_FILLED_BY = {"companies": "company", "deals": "deal", "deal_parties": "deal", "tranches": "deal",
+              "events": "event", "event_companies": "event"}  # fmt: skip
+# Indexes still read while rows go in: indexing a batch for search reads a deal's tranches, and
+# a company stored before its parent is found again by its parent's id when the parent comes.
+_READ_BY = {"tranches": "deal_id", "companies": "parent_id"}
+_LOG_SQL = ("INSERT INTO change_log (record_kind, record_id, action, after) "
+            "SELECT ?, value ->> 0, 'create', json_object('imported_from', ?, 'row', value ->> 1) "
+            "FROM json_each(?)")  # fmt: skip
+_SOURCE_SQL = "SELECT id FROM sources WHERE url = ? AND deleted_at IS NULL ORDER BY id"
+_STRING = re.compile(r"'((?:[^']|'')*)'")
+_INTEGER = re.compile(r"-?[0-9]+")
 
 
-def _next_id(conn: sqlite3.Connection, table: str) -> int:
-    return int(conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
+def literal_defaults(conn: sqlite3.Connection, tables: Iterable[str]) -> Defaults:
+    """The columns of `tables` whose default is a constant (a string, a number, NULL), with
+    that value: a batch leaves out a column it would fill with the default in every row."""
+    found: Defaults = {}
+    for table in tables:
+        columns = found.setdefault(table, {})
+        for _, name, _, not_null, default, _ in conn.execute(f"PRAGMA table_info({table})"):
+            text = "NULL" if default is None and not not_null else str(default)
+            if text.upper() == "NULL":
+                columns[name] = None
+            elif match := _STRING.fullmatch(text):
+                columns[name] = match.group(1).replace("''", "'")
+            elif _INTEGER.fullmatch(text):
+                columns[name] = int(text)
+    return found
 
 
-def _insert_many(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
-    """Insert rows that all have the same columns (as rowmap lays them out), in batches."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    for start in range(0, len(rows), BATCH):
-        conn.executemany(sql, [[row[c] for c in columns] for row in rows[start:start + BATCH]])
-
-
-def _with_id(record: Record) -> dict[str, Any]:
-    return {"id": record.id, **rowmap.to_row(record)}
-
-
-def stored_records(results: list[RowResult]) -> list[Company | Deal | Event]:
-    return [r.record for r in results if r.ok and r.record is not None]
-
-
-def new_companies(records: list[Company | Deal | Event],
-                  matcher: CompanyMatcher) -> list[Company]:  # fmt: skip
-    """The companies to create because stored rows name them (a recipient, funder, event
-    company or parent the tracker lacks), not those that only invalid rows named; a company
-    row of the file is a record itself, not one of these."""
-    defined = {r.id for r in records if isinstance(r, Company)}
-    used: dict[int, None] = {}
-    for record in records:
-        if isinstance(record, Deal):
-            ids: Iterable[int | None] = [p.company_id for p in record.parties]
-            ids = [*ids, *(t.funder_id for t in record.tranches)]
-        elif isinstance(record, Event):
-            ids = record.company_ids
-        else:
-            ids = [record.parent_id]
-        used.update((i, None) for i in ids if i in matcher.new and i not in defined)
-    return [Company(matcher.new[i].name, id=i) for i in used]
+def insert_sql(table: Table) -> str:
+    """An INSERT of the rows of one JSON parameter (a list of lists), each column read from
+    its position in a row."""
+    values = ", ".join(f"value ->> {i}" for i in table.positions)
+    return (f"INSERT INTO {table.name} ({', '.join(table.columns)}) SELECT {values} "
+            "FROM json_each(?)")
 
 
 class CsvStore:
-    """Writes the valid rows of one import, with the companies and sources they need."""
+    """Writes the batches of one import into the caller's transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, tick: Callable[[int], None]) -> None:
+    def __init__(self, conn: sqlite3.Connection, file_name: str) -> None:
         self.conn = conn
-        self.repo = Repository(conn)
-        self.tick = tick
-        self.created: list[Record] = []
+        self.file_name = file_name
+        self.deferred: list[Index] = []
+        self.started = False
+        self._cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        self._sources: dict[str, int] = {}
+        self._next_source = 0
+        self.defaults = literal_defaults(conn, TABLES)
 
-    def write(self, results: list[RowResult], records: list[Company | Deal | Event],
-              companies: list[Company]) -> None:  # fmt: skip
-        """Store the `records` of `results` (`stored_records`) and the new `companies` they
-        name (`new_companies`), with the sources the rows cite."""
+    def next_ids(self) -> dict[str, int]:
+        """The first free id of each table the layout numbers."""
+        return {table: int(self.conn.execute(
+                    f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
+                for table in ("deals", "tranches", "events")}  # fmt: skip
+
+    def start(self, expected: dict[str, int]) -> None:
+        """Before the first batch: `expected` records of each kind are about to come, so the
+        indexes of the tables they fill are dropped when rebuilding them is quicker."""
+        self.started = True
+        self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self.conn.execute("PRAGMA defer_foreign_keys = ON")  # parents may come later in a file
-        big = [table for table, kind in _CHILD_TABLES.items()
-               if worth_deferring(self.conn, table, sum(r.KIND == kind for r in records))]
-        deferred = drop_indexes(self.conn, big)
-        _insert_many(self.conn, "companies", [_with_id(c) for c in companies])
-        self.created += companies
-        self._records(records)
-        self._citations(results)
-        recreate_indexes(self.conn, deferred)
-        self._finish()
+        big = [table for table, kind in _FILLED_BY.items()
+               if worth_deferring(self.conn, table, expected.get(kind, 0))]  # fmt: skip
+        self.deferred = drop_indexes(self.conn, big, keep_leading=_READ_BY)
+        self._next_source = int(self.conn.execute(
+            "SELECT coalesce(max(id), 0) + 1 FROM sources").fetchone()[0])  # fmt: skip
 
+    def write(self, batch: Batch) -> None:
+        for table in batch.tables:
+            self.conn.execute(insert_sql(table), (table.rows,))
+        self._citations(batch)
+        for kind, created in batch.created.items():
+            self.conn.execute(search_index_sql(kind), (to_json([i for i, _ in created]),))
+            self.conn.execute(_LOG_SQL, (kind, self.file_name, to_json(created)))
 
-    def _records(self, records: list[Company | Deal | Event]) -> None:
-        for kind, table in (("company", "companies"), ("deal", "deals"), ("event", "events")):
-            chosen = [r for r in records if r.KIND == kind]
-            if not chosen:
-                continue
-            if kind != "company":  # companies carry the id the matcher gave them
-                first = _next_id(self.conn, table)
-                for offset, record in enumerate(chosen):
-                    record.id = first + offset
-            _insert_many(self.conn, table, [_with_id(r) for r in chosen])
-            if kind == "deal":
-                self._deal_children(chosen)  # type: ignore[arg-type]
-            elif kind == "event":
-                links = [{"event_id": e.id, "company_id": c, "position": i}
-                         for e in chosen for i, c in enumerate(e.company_ids)]  # type: ignore[union-attr]  # fmt: skip
-                _insert_many(self.conn, "event_companies", links)
-            self.created += chosen
-
-    def _deal_children(self, deals: list[Deal]) -> None:
-        parties = [{"deal_id": d.id, "company_id": p.company_id, "role": p.role, "position": i}
-                   for d in deals for i, p in enumerate(d.parties)]  # fmt: skip
-        _insert_many(self.conn, "deal_parties", parties)
-        next_tranche = _next_id(self.conn, "tranches")
-        tranches = []
-        for deal in deals:
-            assert deal.id is not None
-            for position, tranche in enumerate(deal.tranches):
-                tranche.id, next_tranche = next_tranche, next_tranche + 1
-                row = rowmap.tranche_row(tranche, deal.id, position)
-                tranches.append({"id": tranche.id, **row})
-        _insert_many(self.conn, "tranches", tranches)
-
-    def _citations(self, results: list[RowResult]) -> None:
+    def _citations(self, batch: Batch) -> None:
         """A source per distinct URL (an existing one when the tracker has it), cited by the
         record of each row that gave it."""
-        sources: dict[str, int] = {}
-        new_sources: list[Source] = []
+        new: list[list[Any]] = []
         citations = []
-        next_source = _next_id(self.conn, "sources")
-        for result in results:
-            record = result.record
-            if not (result.ok and record is not None and result.source_url):
-                continue
-            url = result.source_url
-            if url not in sources:
-                row = self.conn.execute(
-                    "SELECT id FROM sources WHERE url = ? AND deleted_at IS NULL ORDER BY id",
-                    (url,)).fetchone()  # fmt: skip
-                if row is None:
-                    new_sources.append(Source(url=url, id=next_source))
-                    row, next_source = (next_source,), next_source + 1
-                sources[url] = int(row[0])
-            citations.append({"source_id": sources[url], "record_kind": record.KIND,
-                              "record_id": record.id, "field": "", "quote": ""})  # fmt: skip
-        _insert_many(self.conn, "sources", [_with_id(s) for s in new_sources])
-        _insert_many(self.conn, "citations", citations)
-        self.created += new_sources
+        for kind, record_id, url, row in batch.cited:
+            if url not in self._sources:
+                found = self.conn.execute(_SOURCE_SQL, (url,)).fetchone()
+                if found is None:
+                    source = Source(url=url, id=self._next_source)
+                    self._next_source += 1
+                    new.append([source.id, *rowmap.to_row(source).values(), row])
+                    found = (source.id,)
+                self._sources[url] = int(found[0])
+            citations.append([self._sources[url], kind, record_id, "", ""])
+        if new:
+            self._insert("sources", ("id", *rowmap.to_row(Source(url=""))), [r[:-1] for r in new])
+            batch.created["source"] = [(r[0], r[-1]) for r in new]
+        if citations:
+            columns = ("source_id", "record_kind", "record_id", "field", "quote")
+            self._insert("citations", columns, citations)
 
-    def _finish(self) -> None:
-        """Change log and full-text index of every created record, by the repository."""
-        for record in self.created:
-            assert record.id is not None
-            self.repo.log_change(record.KIND, record.id, "create", None, rowmap.snapshot(record))
-        for kind in RECORD_TYPES:
-            ids = [r.id for r in self.created if r.KIND == kind and r.id is not None]
-            index_new_records(self.repo, kind, ids, self.tick)
+    def _insert(self, name: str, columns: tuple[str, ...], rows: list[list[Any]]) -> None:
+        table = Table(name, columns, tuple(range(len(columns))), to_json(rows))
+        self.conn.execute(insert_sql(table), (table.rows,))
+
+    def finish(self, before_each: Callable[[], None] | None = None) -> None:
+        """After the last batch: the dropped indexes built again (`before_each()` may raise
+        to cancel)."""
+        recreate_indexes(self.conn, self.deferred, before_each)
+
+    def close(self) -> None:
+        """Give the connection its own page cache size back, whatever happened."""
+        self.conn.execute(f"PRAGMA cache_size = {int(self._cache)}")

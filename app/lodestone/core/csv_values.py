@@ -70,6 +70,8 @@ def country(text: str) -> str:
 
 def commodities(text: str) -> list[str]:
     """A list cell ("NdPr; Dy", "rare earths, lithium") as commodity values, each once."""
+    if not text:
+        return []
     items = [choice(item, COMMODITIES) for item in _LIST_SEPARATORS.split(text) if item]
     return list(dict.fromkeys(items))
 
