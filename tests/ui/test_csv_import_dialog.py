@@ -15,6 +15,7 @@ from lodestone.core.session import open_for_writing
 from lodestone.ui import csv_import_dialog
 from lodestone.ui.context import AppContext
 from lodestone.ui.csv_import_dialog import CsvImportDialog
+from lodestone.ui.history_dialog import HistoryDialog
 from lodestone.ui.list_model import RecordListModel
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton
@@ -159,6 +160,10 @@ def test_import_with_a_company_chosen_by_hand_and_invalid_rows_skipped(
         deal_id = ctx.repo.conn.execute("SELECT id FROM deals WHERE title = ?", (title,))
         deal = ctx.repo.get("deal", deal_id.fetchone()[0])
         assert deal.parties[0].company_id == vulcan.id  # the choice, not a new company
+        history = HistoryDialog(ctx.repo, "deal", deal.id)
+        qtbot.addWidget(history)
+        assert [history.tree.topLevelItem(i).text(1) for i in range(
+            history.tree.topLevelItemCount())] == ["Imported from awards.csv, row 2"]  # fmt: skip
         assert ctx.repo.find_company("Vulcan Elements Inc") is None
         assert ctx.repo.find_company("Acme Mining") is not None
         rejected = awards.with_name("awards.rejected.csv").read_text(encoding="utf-8-sig")

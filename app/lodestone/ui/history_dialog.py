@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTreeWidgetItem, QWidget
 
 from lodestone.core.history import describe_update
-from lodestone.core.repository import Repository
+from lodestone.core.repository import ChangeEntry, Repository
 from lodestone.ui.tree_dialog import TreeDialog
 
 ACTIONS = {"create": "Created", "update": "Changed", "delete": "Moved to Trash",
@@ -21,9 +21,17 @@ class HistoryDialog(TreeDialog):
         currency = getattr(getattr(record, "amount", None), "currency", None)
         for entry in reversed(repo.history(kind, record_id)):
             when = entry.at.replace("T", " ")[:19]
-            item = QTreeWidgetItem([when, ACTIONS[entry.action], "", ""])
+            item = QTreeWidgetItem([when, _what(entry), "", ""])
             if entry.action == "update":
                 for line in describe_update(entry, repo.company_names, currency):
                     item.addChild(QTreeWidgetItem(["", *line]))
             self.tree.addTopLevelItem(item)
         self.fit_columns()
+
+
+def _what(entry: ChangeEntry) -> str:
+    """The action in words; a record a CSV import created says the file and row it came from."""
+    after = entry.after or {}
+    if entry.action == "create" and "imported_from" in after:
+        return f"Imported from {after['imported_from']}, row {after.get('row')}"
+    return ACTIONS[entry.action]
