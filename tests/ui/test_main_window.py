@@ -279,6 +279,7 @@ class FirstPaintProbe(QObject):
         super().__init__(window)
         self.window = window
         self.seen: list[tuple[str, bool]] = []
+        self.split: list[int] = []  # the list and the form's room, as first painted
         window.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
@@ -286,6 +287,7 @@ class FirstPaintProbe(QObject):
             page = self.window.current_list()
             has_form = page is not None and page.findChild(RecordForm) is not None
             self.seen.append((self.window.counts_label.text(), has_form))
+            self.split = page.splitter.sizes() if page is not None else []
         return False
 
 
@@ -302,6 +304,8 @@ def test_the_first_paint_draws_the_list_then_the_form_and_counts_follow(
     page = win.current_list()
     qtbot.waitUntil(lambda: page.findChild(RecordForm) is not None)
     assert page.selected_id() == page.model.id_at(0) == page.form.current_id  # first record
+    qtbot.wait(50)  # the layout has settled around the form
+    assert page.splitter.sizes() == probe.split  # the form took its room: the list did not move
 
 
 def test_a_tracker_closed_before_the_first_paint_is_never_read(example_ctx: AppContext, qtbot):

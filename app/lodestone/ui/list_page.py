@@ -155,7 +155,9 @@ class ListPage(QWidget):
             form.setMinimumWidth(FORM_MIN_WIDTH)
             form.savedRecord.connect(self._saved)
             form.openRecord.connect(self.openRecord)
-            self.splitter.replaceWidget(1, form).deleteLater()  # same size and visibility
+            sizes = self.splitter.sizes()
+            self.splitter.replaceWidget(1, form).deleteLater()
+            self.splitter.setSizes(sizes)  # the list stays where it was painted
             self._form = form
             if self._waiting_id is not None:
                 form.load(self.ctx.repo.get(self.kind, self._waiting_id))
