@@ -1,11 +1,8 @@
 """One record view: the filter bar, the lazy table and the kind's form, side by side.
 
 Moving to another record never loses typing: a dirty form asks Save / Discard / Cancel first,
-and Cancel puts the selection back.
-
-The form (tens of fields, a tranche table, pickers) is built just after the list is first
-painted, or as soon as something asks for `form`: the list is what a start or a switch of
-view shows first. Until then the record selected in the list waits for the form.
+and Cancel puts the selection back. The form is built just after the list is first painted
+(see `form_slot`): the list is what a start or a switch of view shows first.
 """
 
 from __future__ import annotations
@@ -28,27 +25,14 @@ from lodestone.core.queries import ListQuery, in_list
 from lodestone.ui.context import AppContext
 from lodestone.ui.filter_bar import FilterBar
 from lodestone.ui.first_paint import after_first_paint
+from lodestone.ui.form_slot import FormSlot
 from lodestone.ui.list_model import RecordListModel
 
-if TYPE_CHECKING:  # the forms load with the first one built, after the list is painted
+if TYPE_CHECKING:
     from lodestone.ui.forms.base import RecordForm
 
 NOUNS = {"company": "companies", "deal": "deals", "event": "events", "source": "sources"}
 TITLES = {"company": "Company", "deal": "Deal", "event": "Event", "source": "Source"}
-FORM_MIN_WIDTH = 300
-
-
-def make_form(ctx: AppContext, kind: str) -> RecordForm:
-    """The form for a kind of record (imported here so each form loads only when shown)."""
-    if kind == "company":
-        from lodestone.ui.forms.company_form import CompanyForm as Form
-    elif kind == "deal":
-        from lodestone.ui.forms.deal_form import DealForm as Form  # type: ignore[assignment]
-    elif kind == "event":
-        from lodestone.ui.forms.event_form import EventForm as Form  # type: ignore[assignment]
-    else:
-        from lodestone.ui.forms.source_form import SourceForm as Form  # type: ignore[assignment]
-    return Form(ctx)
 
 
 class EmptyState(QLabel):
@@ -109,10 +93,6 @@ class ListPage(QWidget):
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(self.table)
         self.list_stack.addWidget(self.empty)
-        self._form: RecordForm | None = None
-        self._waiting_id: int | None = None  # selected before the form was built
-        self._form_room = QWidget()  # holds the form's place in the splitter until it is built
-        self._form_room.setMinimumWidth(FORM_MIN_WIDTH)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -121,7 +101,7 @@ class ListPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName(f"{kind}.splitter")
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self._form_room)
+        self.form_slot = FormSlot(ctx, kind, self.splitter, self._wire_form)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
@@ -146,49 +126,24 @@ class ListPage(QWidget):
 
     @property
     def form(self) -> RecordForm:
-        return self.ensure_form()
+        """The kind's form (built now if it was not yet)."""
+        return self.form_slot.form()
 
-    def ensure_form(self) -> RecordForm:
-        """The kind's form, built now if it was not yet (showing the selected record)."""
-        if self._form is None:
-            form = make_form(self.ctx, self.kind)
-            form.setMinimumWidth(FORM_MIN_WIDTH)
-            form.savedRecord.connect(self._saved)
-            form.openRecord.connect(self.openRecord)
-            sizes = self.splitter.sizes()
-            self.splitter.replaceWidget(1, form).deleteLater()
-            self.splitter.setSizes(sizes)  # the list stays where it was painted
-            self._form = form
-            if self._waiting_id is not None:
-                form.load(self.ctx.repo.get(self.kind, self._waiting_id))
-        return self._form
+    def _wire_form(self, form: RecordForm) -> None:
+        form.savedRecord.connect(self._saved)
+        form.openRecord.connect(self.openRecord)
 
     def _build_form_now(self) -> None:
         if self.isVisible() and not self.ctx.closed:  # not for a window closed already
-            self.ensure_form()
-
-    def shown_id(self) -> int | None:
-        """The record the form shows, or will show once built."""
-        return self._waiting_id if self._form is None else self._form.current_id
-
-    def _has_edits(self) -> bool:
-        return self._form is not None and self._form.is_dirty()
+            self.form_slot.form()
 
     def may_leave(self, parent: QWidget | None = None) -> bool:
         """Whether the form's edits (if any) were saved or knowingly discarded."""
-        if self._form is None:
-            return True
-        from lodestone.ui.forms.base import confirm_leave
-
-        return confirm_leave(self._form, parent or self)
+        return self.form_slot.may_leave(parent or self)
 
     def forget(self, record_id: int) -> None:
         """The record is going away (deleted): the form must not keep showing it."""
-        if self._form is None:
-            if self._waiting_id == record_id:
-                self._waiting_id = None
-        elif self._form.current_id == record_id:
-            self._form.load(None)
+        self.form_slot.forget(record_id)
 
     # -- selection ------------------------------------------------------------------------
 
@@ -218,7 +173,7 @@ class ListPage(QWidget):
         if self._restoring:
             return
         new_id = self.model.id_at(current.row()) if current.isValid() else None
-        if new_id == self.shown_id():
+        if new_id == self.form_slot.shown_id():
             return
         if not self.may_leave():
             self._restoring = True
@@ -229,17 +184,15 @@ class ListPage(QWidget):
             )
             self._restoring = False
             return
-        if self._form is None:
-            self._waiting_id = new_id
-        else:
-            self._form.load(None if new_id is None else self.ctx.repo.get(self.kind, new_id))
+        self.form_slot.show_record(new_id)
         if new_id is not None:
             self.recordSelected.emit(self.kind, new_id)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """The first time a list is shown, its first record is in the form, not a blank one."""
         super().showEvent(event)
-        if self.shown_id() is None and not self._has_edits() and self.model.rowCount():
+        slot = self.form_slot
+        if slot.shown_id() is None and not slot.has_edits() and self.model.rowCount():
             if not self.table.currentIndex().isValid():
                 self.table.selectRow(0)
 
@@ -269,9 +222,9 @@ class ListPage(QWidget):
         """After a search or filter, the form shows a record of the list: the one it showed
         if the list still holds it, else the first (never when the form holds edits)."""
         self._update_empty()
-        if self._has_edits() or not self.model.rowCount():
+        if self.form_slot.has_edits() or not self.model.rowCount():
             return
-        current = self.shown_id()
+        current = self.form_slot.shown_id()
         if current is None or not in_list(self.ctx.repo.conn, self.model.query, current):
             self.table.selectRow(0)
         elif not self.table.currentIndex().isValid():
