@@ -101,6 +101,13 @@ def _status_kib(field: str) -> int:
     raise RuntimeError(f"no {field} in /proc/self/status")
 
 
+def _still_loading(page) -> bool:  # type: ignore[no-untyped-def]
+    """The timeline loads its window off the GUI thread; a list builds its form just after
+    its first paint: a view counts as opened once it shows what the analyst would see."""
+    slot = getattr(page, "form_slot", None)
+    return getattr(page, "data", True) is None or (slot is not None and not slot.built)
+
+
 def memory(tracker: str) -> int:
     """Every view shown once over the tracker (read-only), then the resident set size."""
     from lodestone.core.paths import AppPaths
@@ -120,8 +127,8 @@ def memory(tracker: str) -> int:
         QApplication.processEvents()
         page.repaint()
         deadline = time.monotonic() + TIMELINE_WAIT_S
-        while getattr(page, "data", True) is None and time.monotonic() < deadline:
-            QApplication.processEvents()  # the timeline loads its window off the GUI thread
+        while _still_loading(page) and time.monotonic() < deadline:
+            QApplication.processEvents()
             time.sleep(0.005)
         page.repaint()
     print(json.dumps({"rss_kib": _status_kib("VmRSS"), "peak_kib": _status_kib("VmHWM"),

@@ -333,3 +333,30 @@ def test_a_record_chosen_before_the_form_exists_is_the_one_it_shows(
     assert page.findChild(RecordForm) is None
     assert page.form.current_id == page.model.id_at(2)  # built on demand, on that record
     assert page.may_leave()
+
+
+def test_a_list_left_before_its_form_was_built_gets_it_when_shown_again(
+    window: MainWindow, qtbot
+):
+    window.show_view("events")
+    window.show_view("companies")  # at once: the events list never got to build its form
+    events = window.page("events")
+    qtbot.wait(1200)  # past the fallback for a list that is shown but never painted
+    assert events.findChild(RecordForm) is None
+    window.show_view("events")
+    qtbot.waitUntil(lambda: events.findChild(RecordForm) is not None)
+    assert events.form.current_id == events.selected_id() == events.model.id_at(0)
+
+
+def test_a_window_hidden_before_its_first_paint_counts_when_shown_again(
+    example_ctx: AppContext, qtbot
+):
+    win = MainWindow(example_ctx)
+    qtbot.addWidget(win)
+    win.show()
+    win.hide()
+    qtbot.wait(1200)  # past the fallback
+    assert win.counts_label.text() == ""
+    with qtbot.waitSignal(win.firstPainted):
+        win.show()
+    qtbot.waitUntil(lambda: "3 deals" in win.counts_label.text())

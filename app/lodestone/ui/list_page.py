@@ -134,8 +134,12 @@ class ListPage(QWidget):
         form.openRecord.connect(self.openRecord)
 
     def _build_form_now(self) -> None:
-        if self.isVisible() and not self.ctx.closed:  # not for a window closed already
+        if self.ctx.closed:
+            return
+        if self.isVisible():
             self.form_slot.form()
+        else:  # another view was chosen at once: the form follows this list's next paint
+            after_first_paint(self, self._build_form_now)
 
     def may_leave(self, parent: QWidget | None = None) -> bool:
         """Whether the form's edits (if any) were saved or knowingly discarded."""

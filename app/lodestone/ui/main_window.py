@@ -100,8 +100,11 @@ class MainWindow(QMainWindow):
 
     def _first_painted(self) -> None:
         """The window is on screen: count the records and let the app start its backup."""
-        if self.ctx.closed or not self.isVisible():
-            return  # closed, or replaced by another tracker's window, before its first paint
+        if self.ctx.closed:
+            return  # replaced by another tracker's window before its first paint
+        if not self.isVisible():  # hidden again at once: when it is next painted
+            after_first_paint(self, self._first_painted)
+            return
         self.firstPainted.emit()
         self.counts_label.count_all()
 
