@@ -11,10 +11,14 @@ from pathlib import Path
 
 import pytest
 from csv_data import count, deals, problems, write
-from lodestone.core import bulk_indexes, csv_import
+from hypothesis import given
+from hypothesis import strategies as st
+from lodestone.core import bulk_indexes, csv_import, rowmap
 from lodestone.core.bulk_indexes import drop_indexes, recreate_indexes, search_index_sql
+from lodestone.core.company_match import CompanyMatcher
 from lodestone.core.csv_import import import_csv
-from lodestone.core.csv_layout import TABLES
+from lodestone.core.csv_layout import TABLES, CsvLayout
+from lodestone.core.csv_rows import RowResult
 from lodestone.core.csv_store import literal_defaults
 from lodestone.core.fuzzydate import parse_fuzzy_date
 from lodestone.core.money import parse_money
@@ -265,3 +269,17 @@ def test_indexes_read_by_the_import_are_kept(repo: Repository) -> None:
     assert not names & {"tranches_deal", "companies_parent", "companies_name_unique"}
     recreate_indexes(repo.conn, dropped)
     repo.conn.execute("ROLLBACK")
+
+
+@given(st.text(min_size=1, max_size=30))
+def test_a_named_company_is_laid_out_as_rowmap_lays_it_out(name: str) -> None:
+    matcher = CompanyMatcher(next_id=7)
+    layout = CsvLayout(matcher, {"deals": 1, "tranches": 1}, writing=True)
+    company_id = matcher.resolve(name, 2, "recipient")
+    result = RowResult(2, [], Deal("A deal", parties=[Party(company_id)]))
+    (table, *_) = layout.batch([result], 0).tables
+    assert table.name == "companies" and table.positions == tuple(range(len(table.columns)))
+    (row,) = json.loads(table.rows)
+    stored = matcher.new[company_id].name
+    assert dict(zip(table.columns, row, strict=True)) == {"id": company_id,
+                                              **rowmap.to_row(Company(stored))}  # fmt: skip

@@ -38,7 +38,7 @@ __all__ = ["LISTED", "CsvImportError", "CsvImportReport", "ImportOptionError", "
            "preview", "write_rejected"]  # fmt: skip
 
 PREVIEW_ROWS = 20
-BATCH_ROWS = 2000  # rows parsed while the batch before them is stored
+BATCH_ROWS = 5000  # rows parsed while the batch before them is stored
 SWITCH_SECONDS = 0.0005  # how long a thread waits for the interpreter lock during an import
 
 

@@ -76,6 +76,12 @@ class CsvLayout:
         self.writing = writing
         self.defaults = defaults or {}
         self.companies: set[int] = set()  # new companies laid out already, or defined by rows
+        # A company the file only names is Company(name, id=...): the row of a bare company
+        # with its id and name put in (rowmap's work once, not once per company).
+        bare = rowmap.to_row(Company(""))
+        self._company_columns = ["id", *bare]
+        self._bare_company = [None, *bare.values()]
+        self._name_at = self._company_columns.index("name")
 
     def batch(self, results: list[RowResult], bytes_read: int) -> Batch:
         batch = Batch([r for r in results if not r.ok or r.note], len(results), bytes_read)
@@ -113,8 +119,14 @@ class CsvLayout:
                 new = self.matcher.new[company_id]
                 batch.new_companies.append(new)
                 if self.writing:
-                    self._record(batch, rows, "companies", Company(new.name, id=company_id),
-                                 new.row)  # fmt: skip
+                    self._named(batch, rows, company_id, new)
+
+    def _named(self, batch: Batch, rows: Rows, company_id: int, new: NewCompany) -> None:
+        """The row of Company(new.name, id=company_id), as `_record` would lay it out."""
+        values = list(self._bare_company)
+        values[0], values[self._name_at] = company_id, new.name
+        rows.setdefault("companies", [list(self._company_columns)]).append(values)
+        batch.created.setdefault("company", []).append((company_id, new.row))
 
     @staticmethod
     def _record(batch: Batch, rows: Rows, table: str, record: Company | Deal | Event, row: int,

@@ -101,6 +101,8 @@ class RowParser:
         # A name's problem (or "") by (field, name): files repeat the same companies.
         self._name_problems: dict[tuple[str, str], str] = {}
         self._cleaned: dict[str, str] = {}  # one-line cell -> its text ("" if missing)
+        self._build = {"deals": self._deal, "events": self._event,
+                       "companies": self._company_row}[mapping.kind]  # fmt: skip
 
     # -- cells ------------------------------------------------------------------------------
 
@@ -150,13 +152,16 @@ class RowParser:
         self.reject(result, _FIELD_ALIASES.get(name, name), error.message)
 
     def _date(self, result: RowResult, texts: Texts, name: str) -> FuzzyDate | None:
+        if name not in texts:
+            return None  # blank: no value and no error (parse_field's answer too)
+
         def strict(text: str) -> FuzzyDate | None:
             value, problem = read_date(text, self.date_format)
             if problem:
                 raise DateError(problem)
             return value
 
-        value, error = parse_field(name, strict, texts.get(name, ""))
+        value, error = parse_field(name, strict, texts[name])
         if error is not None:
             self.reject(result, name, error.message)
         return value
@@ -183,16 +188,15 @@ class RowParser:
 
     def parse(self, row: int, cells: list[str]) -> RowResult:
         result = RowResult(row, cells)
-        extra = cells[self.width:]
-        if len(cells) < self.width or any(c.strip() for c in extra):
+        if len(cells) != self.width and (
+                len(cells) < self.width or any(c.strip() for c in cells[self.width:])):
             result.errors.append(CellError(row, "", "", (
                 f"has {len(cells)} cells but the header has {self.width} columns; a quote or a "
                 "delimiter may be missing or extra")))  # fmt: skip
             return result
-        build = {"deals": self._deal, "events": self._event, "companies": self._company_row}
         self._title_from = ""
         texts = self._texts(cells)
-        record = build[self.mapping.kind](result, texts)
+        record = self._build(result, texts)
         url = texts.get("source_url", "")
         if url:
             result.source_url = url

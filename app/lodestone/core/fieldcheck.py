@@ -111,6 +111,8 @@ class FieldChecks:
              multiline: bool = False, label: str | None = None) -> None:  # fmt: skip
         """Free text: required, length and control characters (which break CSV, the FTS index
         and display without anyone seeing them), one error at most per field."""
+        if value == "" and not required:
+            return  # what the checks below conclude for an empty optional field, sooner
         if not isinstance(value, str):
             self.add(field, "must be text", label)
         elif len(value) > limit:
