@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -139,7 +140,21 @@ def test_import_100k_csv_rows(bench_table: BenchTable, tmp_path: Path) -> None:
     seconds = _seconds(run)
     assert report is not None and report.written and report.stored == CSV_ROWS
     assert not report.invalid
+    _assert_complete(tmp_path / "tracker.db", CSV_ROWS + len(report.new_companies))
     bench_table.add(f"import-csv {CSV_ROWS:,} deal rows", None, seconds * 1000,
                     floor=None if floor is None else floor * 1000,
                     target=Target(ratio=1, strict=True),
                     note="floor: sqlite-utils insert --csv (text as is, no index or log)")
+
+
+def _assert_complete(tracker: Path, records: int) -> None:
+    """The timed import did all of its work: every record stored, logged and searchable."""
+    conn = sqlite3.connect(tracker)
+    try:
+        counted = [conn.execute(sql).fetchone()[0] for sql in (
+            "SELECT (SELECT count(*) FROM deals) + (SELECT count(*) FROM companies)",
+            "SELECT (SELECT count(*) FROM deals_fts) + (SELECT count(*) FROM companies_fts)",
+            "SELECT count(*) FROM change_log WHERE action = 'create'")]  # fmt: skip
+    finally:
+        conn.close()
+    assert counted == [records] * 3
