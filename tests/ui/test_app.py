@@ -214,3 +214,55 @@ def test_run_gui_resumes_the_collector_once_painted_and_closes_cleanly_on_leavin
         gc.enable()
     assert status == 0 and collector_on == [True]
     assert closed_cleanly(path)
+
+
+def older_tracker(db: Path, version: int) -> Path:
+    """A tracker as an older Lodestone (schema `version`) left it."""
+    import sqlite3
+
+    from lodestone.core.schema import APPLICATION_ID, KNOWN_MIGRATIONS, migration_set
+    from sqlite_utils import Database
+
+    conn = sqlite3.connect(db, isolation_level=None)
+    migration_set().apply(Database(conn), stop_before=KNOWN_MIGRATIONS[version])
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+    return db
+
+
+def test_an_older_tracker_is_upgraded_under_a_notice(manager: WindowManager, tmp_path: Path,
+                                                     monkeypatch):  # fmt: skip
+    from lodestone.core.schema import SCHEMA_VERSION
+
+    db = older_tracker(tmp_path / "old.db", SCHEMA_VERSION - 2)
+    seen: list[tuple[str, bool]] = []
+    real = app_module.open_for_writing
+
+    def opening(*args, **kwargs):
+        notices = [w for w in app_module.QApplication.topLevelWidgets()
+                   if w.objectName() == "upgradeNotice" and w.isVisible()]  # fmt: skip
+        seen.extend((w.labelText(), w.isVisible()) for w in notices)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "open_for_writing", opening)
+    assert manager.open(db)
+    assert len(seen) == 1 and seen[0][0].startswith("Upgrading old.db")
+    conn = manager.window.ctx.repo.conn
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    manager.window.ctx.close()
+    manager.window.close()
+    manager.window = None
+    seen.clear()
+    assert app_module.stored_version(db) == SCHEMA_VERSION  # closed: the header is current
+    assert manager.open(db) and seen == []  # up to date: opened without a word
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"not a database at all", b"SQLite format 3\0" + b"\xff" * 84]
+)
+def test_the_upgrade_hint_reads_any_file_without_failing(tmp_path: Path, content: bytes):
+    path = tmp_path / "odd.db"
+    path.write_bytes(content)
+    assert app_module.stored_version(path) in (0, -1)
+    assert app_module.stored_version(tmp_path / "missing.db") == 0

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QThreadPool
@@ -24,10 +26,13 @@ from lodestone.core.lock import LockedError
 from lodestone.core.paths import AppPaths, resources_dir
 from lodestone.core.recovery import cloud_sync_warning
 from lodestone.core.repository import Repository
+from lodestone.core.schema import SCHEMA_VERSION
 from lodestone.core.session import Session, open_for_writing, open_readonly
 from lodestone.ui.context import AppContext, settings_for
 from lodestone.ui.jobs import Job
 from lodestone.ui.main_window import MainWindow
+
+HEADER_BYTES = 100  # SQLite's file header; the user_version is bytes 60-63
 
 
 def app_icon() -> QIcon:
@@ -53,13 +58,53 @@ def open_context(path: Path, paths: AppPaths, *, readonly: bool = False) -> AppC
     return AppContext.create(repo, paths, path, readonly=readonly)
 
 
+def stored_version(path: Path) -> int:
+    """The schema version in a SQLite file's header (0 if none): read from the first bytes,
+    so asking costs nothing on every start. A hint only: the open checks for itself."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(HEADER_BYTES)
+    except OSError:
+        return 0
+    if len(header) < HEADER_BYTES or not header.startswith(b"SQLite format 3\0"):
+        return 0
+    return int.from_bytes(header[60:64], "big", signed=True)
+
+
+@contextmanager
+def upgrade_notice(parent: QWidget | None, path: Path) -> Iterator[QWidget | None]:
+    """A tracker made by an older Lodestone is backed up and upgraded as it opens, which takes
+    a while for a big one (13 s for a million events): say so rather than show nothing."""
+    if not 0 < stored_version(path) < SCHEMA_VERSION:
+        yield None
+        return
+    from PySide6.QtWidgets import QProgressDialog
+
+    dialog = QProgressDialog(
+        f"Upgrading {path.name} for this version of Lodestone.\nA backup is taken first. This "
+        "happens once, and takes a while for a large tracker.", "", 0, 0, parent)  # fmt: skip
+    dialog.setCancelButton(None)
+    dialog.setWindowTitle("Lodestone")
+    dialog.setObjectName("upgradeNotice")
+    dialog.setMinimumDuration(0)
+    dialog.show()
+    for _ in range(3):  # shown and painted before the work holds the thread
+        QApplication.processEvents()
+    try:
+        yield dialog
+    finally:
+        dialog.close()
+        dialog.deleteLater()
+
+
 def open_session(parent: QWidget | None, path: Path, paths: AppPaths, *,
                  create: bool) -> Session | None:  # fmt: skip
     """Open a tracker for the window, asking the user where a choice is theirs."""
     recovered = False
     while True:
         try:
-            return open_for_writing(path, paths, create=create, backup_on_open=False)
+            with upgrade_notice(parent, path):
+                return open_for_writing(path, paths, create=create, backup_on_open=False)
         except LockedError as exc:
             from lodestone.ui.storage_dialogs import ask_locked
 
