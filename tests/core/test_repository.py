@@ -188,3 +188,12 @@ def test_search_text_follows_a_company_rename(repo: Repository, magnet_deal: Dea
     repo.save(vulcan)
     found = repo.conn.execute("SELECT rowid FROM deals_fts WHERE deals_fts MATCH 'magnetics'")
     assert [r[0] for r in found] == [magnet_deal.id]
+
+
+@pytest.mark.parametrize("values", [[], ["dysprosium"], ["rare earths", "nickel", "é\"q"]])
+def test_json_list_columns_are_the_json_of_the_list(values: list[str]):
+    import json
+
+    from lodestone.core.rowmap import json_list
+
+    assert json.loads(json_list(values)) == values and json_list(values) == json.dumps(values)

@@ -39,6 +39,12 @@ def date_from(value: str | None) -> FuzzyDate | None:
     return None if value is None else FuzzyDate.from_iso(value)
 
 
+def json_list(values: list[str]) -> str:
+    """A JSON list column; most are empty, and `json.dumps` costs 2 µs to say so (0.2 s over
+    an import of 100,000 rows)."""
+    return json.dumps(values) if values else "[]"
+
+
 def to_row(record: Record) -> Row:
     """The record's own table columns (children such as tranches are separate)."""
     if isinstance(record, Company):
@@ -49,8 +55,8 @@ def to_row(record: Record) -> Row:
             "exchange": record.exchange,
             "country": record.country,
             "parent_id": record.parent_id,
-            "stages": json.dumps(record.stages),
-            "commodities": json.dumps(record.commodities),
+            "stages": json_list(record.stages),
+            "commodities": json_list(record.commodities),
             "website": record.website,
             "notes": record.notes,
         }
@@ -65,7 +71,7 @@ def to_row(record: Record) -> Row:
             "capacity_unit": record.capacity_unit,
             "capacity_product": record.capacity_product,
             "stage": record.stage,
-            "commodities": json.dumps(record.commodities),
+            "commodities": json_list(record.commodities),
             "country": record.country,
             "description": record.description,
         }
