@@ -223,3 +223,14 @@ def test_an_empty_tracker_has_nothing_to_draw(repo: Repository) -> None:
 def test_bad_options_are_refused(repo: Repository, magnet_deal: Deal, options, error) -> None:
     with pytest.raises(error):
         breakdown(repo.conn, **options)
+
+
+def test_the_no_recipient_bar_keeps_its_segments_when_bars_are_cut(repo: Repository) -> None:
+    maker = repo.save(Company("Magnet Maker"))
+    add_deal(repo, "Small deal", "$1M", ("grant", "$1M"), parties=(maker.id,))
+    add_deal(repo, "Big deal without a recipient", "$9M", ("loan", "$6M"))
+    data = breakdown(repo.conn, by="company", top=1)
+    [bar] = data.bars
+    assert (bar.label, data.bar_count) == ("No recipient", 2)
+    assert amounts(bar) == {"Loan": usd("6M"), "Unallocated": usd("3M")}
+    assert bar.total == usd("9M")

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from lodestone.core.exchange_rates import Converter, has_rates_table
+from lodestone.core.exchange_rates import Converter
+from lodestone.core.funding_beside import Beside
+from lodestone.core.funding_convert import RateBook
 from lodestone.core.funding_dimensions import GROUPINGS, STACKINGS
 from lodestone.core.funding_labels import (
     OTHERS,
@@ -27,19 +30,38 @@ from lodestone.core.funding_labels import (
     stack_labels,
     stack_rank,
 )
+from lodestone.core.funding_ledger import (
+    RANKED,
+    DealGap,
+    Unconvertible,
+    bar_total,
+    gaps,
+    unconvertible,
+    unconvertible_ids,
+)
+from lodestone.core.funding_parts import (
+    Part,
+    join_latest,
+    join_ledgers,
+    join_segments,
+    read_part,
+    segment_rows,
+    spans,
+)
 from lodestone.core.funding_sql import (
     GROUP_SQL,
     STACK_SQL,
     AmountSql,
+    Scope,
     converted_to,
     currencies_present,
+    has_deals_index,
     ledger_sql,
     single_currency,
     tranches_sql,
 )
 from lodestone.core.money import Money, money_sum
-from lodestone.core.queries import ListQuery, _where
-from lodestone.core.reconcile import Reconciliation
+from lodestone.core.queries import ListQuery
 
 __all__ = [
     "GROUPINGS", "OTHERS", "STACKINGS", "UNALLOCATED", "Bar", "Breakdown", "DealGap",
@@ -91,20 +113,6 @@ class Bar:
 
 
 @dataclass(frozen=True)
-class DealGap:
-    deal_id: int
-    title: str
-    reconciliation: Reconciliation
-
-
-@dataclass(frozen=True)
-class Unconvertible:
-    deal_id: int
-    title: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class Breakdown:
     query: FundingQuery
     currency: str | None  # of every amount; None when no deal has an amount
@@ -135,9 +143,9 @@ def _checked(query: FundingQuery) -> FundingQuery:
 
 def _amounts(conn: sqlite3.Connection, query: FundingQuery) -> AmountSql | None:
     if query.reporting is not None:
-        has_rates = has_rates_table(conn)
+        rates = RateBook.read(conn, query.reporting)
         Converter(query.reporting).register(conn)
-        return converted_to(query.reporting, has_rates=has_rates)
+        return converted_to(rates)
     currency = query.currency
     if currency is None:
         present = currencies_present(conn)
@@ -145,106 +153,114 @@ def _amounts(conn: sqlite3.Connection, query: FundingQuery) -> AmountSql | None:
     return None if currency is None else single_currency(currency)
 
 
-def _ledger_totals(
-    conn: sqlite3.Connection, query: FundingQuery, amounts: AmountSql
-) -> list[Any]:
-    sql, params = ledger_sql(query.by, query.filters, amounts)
-    return conn.execute(
-        f"SELECT g, MIN(label), COUNT(*), SUM(IFNULL(h, 0)), "
-        "SUM(MAX(IFNULL(h, 0) - IFNULL(a, 0), 0)), SUM(IFNULL(h, 0) > IFNULL(a, 0)), "
-        "SUM(CASE WHEN h IS NOT NULL THEN MAX(IFNULL(a, 0) - h, 0) ELSE 0 END), "
-        "SUM(CASE WHEN h IS NULL THEN a ELSE 0 END), SUM(h IS NULL OR h <> IFNULL(a, 0)) "
-        f"FROM ({sql}) GROUP BY g",
-        params,
-    ).fetchall()
+def _scope(conn: sqlite3.Connection, query: FundingQuery, amounts: AmountSql) -> Scope:
+    """The deals to sum: the filtered ones, less those a converted chart cannot convert."""
+    scope = Scope(query.filters, amounts, (), has_deals_index(conn))
+    return replace(scope, excluded=tuple(deal_id for _, deal_id in unconvertible_ids(conn, scope)))
 
 
-def _segment_rows(
-    conn: sqlite3.Connection, query: FundingQuery, amounts: AmountSql, keys: list[Key] | None
-) -> list[Any]:
-    select = (
-        f"{GROUP_SQL[query.by]} AS g, {STACK_SQL[query.stack]} AS s, "
-        f"SUM({amounts.tranche_value}), COUNT(*)"
+def _key_in(group: str, keys: list[Key], params: list[object]) -> str:
+    """`group` is one of `keys`, the unknown key (None: no date, no recipient) included."""
+    params.append(json.dumps([k for k in keys if k is not None]))
+    test = f"{group} IN (SELECT value FROM json_each(?))"
+    return f"({test} OR {group} IS NULL)" if None in keys else test
+
+
+def _deals_of_companies(keys: list[Key], params: list[object]) -> str:
+    params.append(json.dumps([k for k in keys if k is not None]))
+    sql = (
+        "SELECT p.deal_id FROM deal_parties p "
+        "WHERE p.company_id IN (SELECT value FROM json_each(?))"
     )
-    sql, params = tranches_sql(select, query.filters, amounts)
-    if keys is not None:  # only the bars kept by `top`
-        sql += f" AND {GROUP_SQL[query.by]} IN (SELECT value FROM json_each(?))"
-        params.append(json.dumps(keys))
-    return conn.execute(sql + " GROUP BY g, s", params).fetchall()
+    if None in keys:  # the bar of deals without any party
+        sql += (
+            " UNION ALL SELECT d.id FROM deals d "
+            "WHERE NOT EXISTS (SELECT 1 FROM deal_parties p WHERE p.deal_id = d.id)"
+        )
+    return sql
 
 
-def _gaps(
-    conn: sqlite3.Connection, query: FundingQuery, amounts: AmountSql
-) -> tuple[DealGap, ...]:
-    sql, params = ledger_sql(query.by, query.filters, amounts, scan_all=query.gap_limit is None)
-    limit = -1 if query.gap_limit is None else query.gap_limit
-    rows = conn.execute(
-        f"SELECT id, title, h, a FROM ({sql}) WHERE h IS NULL OR h <> IFNULL(a, 0) "
-        "ORDER BY day DESC, id DESC LIMIT ?",
-        [*params, limit],
-    )
-    gaps = []
-    for deal_id, title, h, a in rows:
-        allocated = Money(a or 0, amounts.currency)
-        headline = None if h is None else Money(h, amounts.currency)
-        gap = Money.zero(amounts.currency) if headline is None else headline - allocated
-        gaps.append(DealGap(deal_id, title, Reconciliation(amounts.currency, headline,
-                                                           allocated, gap)))
-    return tuple(gaps)
+def _kept_segments(conn: sqlite3.Connection, query: FundingQuery, scope: Scope,
+                   keys: list[Key]) -> list[Any]:  # fmt: skip
+    """The segments of the bars kept by `top` only (their deals found from their keys)."""
+    params: list[object] = []
+    restrict = f" AND {_key_in(GROUP_SQL[query.by], keys, params)}"
+    if query.by == "company":
+        restrict += f" AND t.id IN ({_deals_of_companies(keys, params)})"
+    return segment_rows(conn, scope, query.by, query.stack, restrict, tuple(params))
 
 
-def _unconvertible(
-    conn: sqlite3.Connection, query: FundingQuery, amounts: AmountSql
-) -> tuple[tuple[Unconvertible, ...], int]:
-    """Deals left out of a reporting-currency chart, each with the rate it is missing."""
-    if amounts.unconvertible == "0":
-        return (), 0
-    where = _where(query.filters)
-    base = f"FROM deals t WHERE {where.sql} AND {amounts.unconvertible}"
-    count = conn.execute(f"SELECT COUNT(*) {base}", where.params).fetchone()[0]
-    limit = -1 if query.gap_limit is None else query.gap_limit
-    rows = conn.execute(
-        f"SELECT t.id, t.title, t.announced_start, (SELECT group_concat(c, ', ') FROM "
-        "(SELECT DISTINCT currency AS c FROM tranches WHERE deal_id = t.id AND currency IS NOT "
-        f"NULL UNION SELECT t.currency) WHERE c IS NOT NULL AND c <> '{amounts.currency}') "
-        f"{base} ORDER BY t.announced_start DESC, t.id DESC LIMIT ?",
-        [*where.params, limit],
-    )
-    found = []
-    for deal_id, title, day, currencies in rows:
-        if day is None:
-            reason = "no announced date to choose an exchange rate by"
-        else:
-            reason = f"no {currencies} to {amounts.currency} rate on or before {day}"
-        found.append(Unconvertible(deal_id, title, reason))
-    return tuple(found), int(count)
-
-
-def _bar_total(row: Any) -> int:
-    return int(row[3] + row[6] + row[7])  # headline + over-allocated + unheadlined
-
-
-def breakdown(conn: sqlite3.Connection, query: FundingQuery | None = None, **options: Any
+def breakdown(conn: sqlite3.Connection, query: FundingQuery | None = None, *,
+              connect: Callable[[], sqlite3.Connection] | None = None, **options: Any
               ) -> Breakdown:  # fmt: skip
     """The chart's data: `breakdown(conn, by="year", stack="instrument", currency="USD")`,
-    or with `reporting="USD"` to convert, and `filters=ListQuery("deal", ...)` to narrow."""
+    or with `reporting="USD"` to convert, and `filters=ListQuery("deal", ...)` to narrow.
+    With `connect` (a new read-only connection to the same tracker, for another thread), half
+    the deals are read on it while the other half are read on `conn`."""
     query = _checked(replace(query or FundingQuery(), **options))
     amounts = _amounts(conn, query)
     if amounts is None:
         return Breakdown(query, None, (), (), None, 0, (), 0, (), 0)
-    code = amounts.currency
-    ledger = order_groups(query.by, _ledger_totals(conn, query, amounts), _bar_total)
-    kept = ledger if query.top is None else ledger[: query.top]
-    keys = None if len(kept) == len(ledger) else [row[0] for row in kept]
-    segment_rows, folded = fold_stacks(_segment_rows(conn, query, amounts, keys),
-                                       query.top_stacks)  # fmt: skip
+    whole = Scope(query.filters, amounts, (), has_deals_index(conn))
+    # bars by company or deal need the largest ones first; the others need no ledger first
+    independent = query.by not in RANKED or query.top is None
+
+    deals = spans(conn, 1 if connect is None else 2)
+    # Funders' segments are as many as bars x funders: read by funder rather than by deal,
+    # two parts hold no segment in common, and nothing has to be added up in Python.
+    funders: list[tuple[int, int] | None] = [None] * len(deals)
+    if query.stack == "funder" and not amounts.converted and len(deals) > 1:
+        funders = spans(conn, len(deals), "companies", minimum=0)
+        funders = funders if len(funders) == len(deals) else [None] * len(deals)
+
+    def read(c: sqlite3.Connection, n: int) -> Part:
+        def segments(part: Scope) -> Scope | None:
+            if not independent:
+                return None
+            return part if funders[n] is None else replace(whole, funders=funders[n])
+
+        return read_part(c, replace(whole, span=deals[n]), query.by, query.stack, query.top,
+                         query.gap_limit, segments)  # fmt: skip
+
+    beside = Beside(conn, connect, lambda helper: _amounts(helper, query))
+    try:
+        later = [beside.submit(lambda c, n=n: read(c, n)) for n in range(1, len(deals))]
+        parts = [read(conn, 0), *(result() for result in later)]
+    finally:
+        beside.close()
+    left_out = join_latest([p.left_out for p in parts], None)
+    scope = replace(whole, excluded=tuple(deal_id for _, deal_id in left_out))
+    found = join_ledgers(query.by, [p.bars for p in parts])
+    ranked = order_groups(query.by, found.rows, bar_total)
+    kept = ranked if query.top is None else ranked[: query.top]
+    keys = None if len(kept) == found.bar_count else [row[0] for row in kept]
+    if keys is not None:
+        rows = _kept_segments(conn, query, scope, keys)
+    elif independent:
+        rows = join_segments([p.segments or [] for p in parts], funders[0] is not None)
+    else:  # every bar by company or deal kept: fewer of them than `top`
+        rows = segment_rows(conn, scope, query.by, query.stack)
+    bars, stacks, folded = _bars(conn, query, amounts.currency, kept, rows)
+    gap_list = gaps(join_latest([p.gaps for p in parts], query.gap_limit), amounts.currency)
+    return Breakdown(
+        query, amounts.currency, bars, stacks, folded, found.bar_count, gap_list,
+        found.gap_count, unconvertible(conn, left_out, amounts.currency, query.gap_limit),
+        len(left_out),
+    )  # fmt: skip
+
+
+def _bars(conn: sqlite3.Connection, query: FundingQuery, code: str, kept: list[Any],
+          rows: list[Any]) -> tuple[tuple[Bar, ...], tuple[tuple[Key, str], ...], Any]:  # fmt: skip
+    """The bars kept, each with its segments in stack order, the legend, and the stack keys
+    kept when the rest were folded into OTHERS (None when nothing was folded)."""
+    folded_rows, folded = fold_stacks(rows, query.top_stacks)
     totals: dict[Key, int] = {}
-    for _, s, value, _ in segment_rows:
+    for _, s, value, _ in folded_rows:
         totals[s] = totals.get(s, 0) + value
     labels = stack_labels(conn, query.stack, totals)
     rank = stack_rank(query.stack, totals)
     by_bar: dict[Key, list[Segment]] = {}
-    for g, s, value, count in segment_rows:
+    for g, s, value, count in folded_rows:
         by_bar.setdefault(g, []).append(Segment(s, labels[s], Money(value, code), count))
     names = company_names(conn, (row[0] for row in kept)) if query.by == "company" else {}
     bars = []
@@ -259,12 +275,7 @@ def breakdown(conn: sqlite3.Connection, query: FundingQuery | None = None, **opt
                         Money(unheadlined, code)))  # fmt: skip
     used = {seg.key for bar in bars for seg in bar.segments}
     stacks = tuple((k, labels[k]) for k in sorted(used, key=lambda k: rank[k]))
-    unconvertible, unconvertible_count = _unconvertible(conn, query, amounts)
-    return Breakdown(
-        query, code, tuple(bars), stacks, None if folded is None else tuple(folded),
-        len(ledger), _gaps(conn, query, amounts),
-        sum(row[8] for row in ledger), unconvertible, unconvertible_count,
-    )  # fmt: skip
+    return tuple(bars), stacks, None if folded is None else tuple(folded)
 
 
 def segment_deal_ids(
@@ -275,12 +286,13 @@ def segment_deal_ids(
     amounts = _amounts(conn, query)
     if amounts is None:
         return []
+    scope = _scope(conn, query, amounts)
     if segment_key == UNALLOCATED:
-        sql, params = ledger_sql(query.by, query.filters, amounts)
+        sql, params = ledger_sql(query.by, scope)
         sql = f"SELECT id FROM ({sql}) WHERE g IS ? AND IFNULL(h, 0) > IFNULL(a, 0) ORDER BY id"
         return [r[0] for r in conn.execute(sql, [*params, bar_key])]
     stack = STACK_SQL[query.stack]
-    sql, params = tranches_sql("DISTINCT t.id", query.filters, amounts)
+    sql, params = tranches_sql("DISTINCT t.id", scope)
     sql += f" AND {GROUP_SQL[query.by]} IS ?"
     params.append(bar_key)
     if segment_key == OTHERS:  # every key the chart folded away
