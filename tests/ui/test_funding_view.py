@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -45,12 +46,18 @@ def view(ctx, qtbot, deal) -> FundingView:
     widget.resize(1100, 700)
     widget.show()
     qtbot.waitExposed(widget)
+    arrived(qtbot, widget)
     return widget
+
+
+def arrived(qtbot, view: FundingView) -> None:
+    """Wait for the figures of the controls' current choice (computed in the background)."""
+    qtbot.waitUntil(lambda: view.data is not None and view.query() == view.data.query)
 
 
 def choose(qtbot, view: FundingView, combo, data) -> None:
     combo.setCurrentIndex(combo.findData(data))
-    qtbot.waitUntil(lambda: view.data is not None and view.query() == view.data.query)
+    arrived(qtbot, view)
 
 
 def segments(view: FundingView) -> dict[str, str]:
@@ -168,6 +175,7 @@ def test_a_hidden_view_refreshes_when_shown(qtbot, view, ctx) -> None:
 def test_an_empty_tracker_says_so(qtbot, make_ctx) -> None:
     empty = FundingView(make_ctx(name="empty.db"))
     qtbot.addWidget(empty)
+    arrived(qtbot, empty)
     assert empty.data.bars == () and empty.currency.count() == 0
     assert empty.status.text().startswith("No deal has an amount yet")
 
@@ -193,3 +201,22 @@ def test_currencies_are_counted_again_only_when_records_change(qtbot, view, ctx,
     view.refresh()
     assert counted == [1]
     assert view.currency.findText("EUR") >= 0
+
+
+def test_regrouping_never_waits_for_the_figures(qtbot, view, monkeypatch) -> None:
+    from lodestone.ui import funding_view
+
+    release = threading.Event()
+    original = funding_view.breakdown
+
+    def slow(*args, **kwargs):
+        release.wait(10)  # the figures take their time, on another thread
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(funding_view, "breakdown", slow)
+    view.group_by.setCurrentIndex(view.group_by.findData("quarter"))
+    view.refresh()  # returns at once: the window stays responsive meanwhile
+    assert view.data.query.by == "year"  # the chart still shows the figures it had
+    release.set()
+    arrived(qtbot, view)
+    assert [b.label for b in view.data.bars] == ["2025 Q4"]

@@ -10,6 +10,7 @@ are drawn as floats of major units, which is fine for pixels; every figure a per
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from lodestone.core.funding import UNALLOCATED, Bar, Breakdown, Key, Segment
 from lodestone.core.money import CURRENCY_DIGITS, Money, format_money
@@ -260,3 +261,26 @@ class FundingChart(QWidget):
     def pixel(self, point: QPoint) -> QColor:
         """The colour drawn at a point of the canvas (for tests and checks)."""
         return self.canvas.grab().toImage().pixelColor(point)
+
+
+def export_button(owner: QWidget, exports: tuple[tuple[str, str, Callable[[Path], Path]], ...]
+                  ) -> QToolButton:  # fmt: skip
+    """An "Export" button whose menu asks where to save each (text, suffix, export) choice."""
+    button = QToolButton()
+    button.setText("Export")
+    button.setObjectName("funding.export")
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    menu = QMenu(button)
+    for text, suffix, export in exports:
+        action = menu.addAction(text)
+        action.setObjectName(f"funding.export.{suffix}")
+        action.triggered.connect(lambda _=False, s=suffix, f=export: _ask_path(owner, s, f))
+    button.setMenu(menu)
+    return button
+
+
+def _ask_path(owner: QWidget, suffix: str, export: Callable[[Path], Path]) -> None:
+    path, _ = QFileDialog.getSaveFileName(
+        owner, "Export", f"funding.{suffix}", f"{suffix.upper()} (*.{suffix})")
+    if path:
+        export(Path(path))

@@ -2,7 +2,8 @@
 
 Controls on top (group by, stack by, currency), the stacked bar chart on the left and the
 reconciliation list on the right. The figures all come from `lodestone.core.funding.breakdown`
-(the same function `lodestone stats` prints), narrowed by the Deals list's filters.
+(the same function `lodestone stats` prints), narrowed by the Deals list's filters, computed in
+the background (`BreakdownLoader`) so a change of control never freezes the window.
 
 pyqtgraph is imported when this view is first built, never when the main window starts.
 """
@@ -15,15 +16,12 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +32,7 @@ from lodestone.core.funding import segment_deal_ids as deal_ids_of
 from lodestone.core.funding_stats import write_csv
 from lodestone.core.queries import ListQuery
 from lodestone.ui.context import AppContext
+from lodestone.ui.funding_loader import BreakdownLoader
 from lodestone.ui.funding_models import ReconciliationModel, describe_breakdown
 
 GROUPS = (("year", "Year"), ("quarter", "Quarter"), ("company", "Recipient company"),
@@ -43,6 +42,7 @@ TOP_BARS = 40  # company and deal bars: the largest ones; the CSV and `stats` ha
 TOP_STACKS = 12  # the largest funders get a colour each; the others share one segment
 GAP_LIMIT = 500
 REFRESH_KINDS = {"deal", "company", "exchange_rate"}
+RESIZE_ROWS = 50  # rows measured to fit the reconciliation's columns (not all 500)
 
 
 def _combo(name: str, label: str, items: tuple[tuple[str, str], ...]) -> QComboBox:
@@ -60,7 +60,7 @@ class FundingView(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from lodestone.ui.funding_chart import FundingChart  # loads pyqtgraph
+        from lodestone.ui.funding_chart import FundingChart, export_button  # loads pyqtgraph
 
         self.ctx = ctx
         self.filters = ListQuery("deal")
@@ -71,7 +71,9 @@ class FundingView(QWidget):
         self.currency = _combo("funding.currency", "Currency", ())
         self.rates_button = QPushButton("Exchange Rates…")
         self.rates_button.setObjectName("funding.exchangeRates")
-        self.export_button = self._export_button()
+        self.export_button = export_button(self, (
+            ("Chart as PNG…", "png", self.export_png), ("Chart as SVG…", "svg", self.export_svg),
+            ("Numbers as CSV…", "csv", self.export_csv)))  # fmt: skip
         self.status = QLabel()
         self.status.setObjectName("funding.status")
         self.status.setWordWrap(True)
@@ -84,6 +86,10 @@ class FundingView(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.refresh)
+        self._loader = BreakdownLoader(
+            ctx.path, lambda conn, query, connect: breakdown(conn, query, connect=connect), self)
+        self._loader.loaded.connect(self._show)
+        self._loader.failed.connect(self._failed)
         for combo in (self.group_by, self.stack_by, self.currency):
             combo.currentIndexChanged.connect(self._controls_changed)
         self.rates_button.clicked.connect(self.edit_rates)
@@ -92,21 +98,6 @@ class FundingView(QWidget):
         self._currencies_stale = True
         ctx.notifier.changed.connect(self._records_changed)
         self.refresh()
-
-    def _export_button(self) -> QToolButton:
-        button = QToolButton()
-        button.setText("Export")
-        button.setObjectName("funding.export")
-        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(button)
-        for text, suffix, export in (("Chart as PNG…", "png", self.export_png),
-                                     ("Chart as SVG…", "svg", self.export_svg),
-                                     ("Numbers as CSV…", "csv", self.export_csv)):  # fmt: skip
-            action = menu.addAction(text)
-            action.setObjectName(f"funding.export.{suffix}")
-            action.triggered.connect(lambda _=False, s=suffix, f=export: self._ask_path(s, f))
-        button.setMenu(menu)
-        return button
 
     def _table(self) -> QTableView:
         table = QTableView()
@@ -119,6 +110,7 @@ class FundingView(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(RESIZE_ROWS)
         table.setMinimumWidth(360)
         table.setToolTip("Deals whose tranches do not add up to the headline; "
                          "double-click one to open it")  # fmt: skip
@@ -208,7 +200,11 @@ class FundingView(QWidget):
             self._timer.start()
 
     def _fill_currencies(self) -> None:
-        """Currencies present, then "converted to" each of them and each rates' base."""
+        """Currencies present, then "converted to" each of them and each rates' base; counted
+        again only after records changed (a regroup changes no currency)."""
+        if not self._currencies_stale:
+            return
+        self._currencies_stale = False
         conn = self.ctx.repo.conn
         present = currencies_present(conn)
         bases = dict.fromkeys([*present, *(r.base for r in list_rates(conn))])
@@ -226,15 +222,20 @@ class FundingView(QWidget):
         self.currency.blockSignals(False)
 
     def refresh(self) -> None:
+        """Compute the chart again, in the background; it is drawn when the figures arrive."""
         self._timer.stop()
         self._stale = False
-        if self._currencies_stale:  # a regroup changes no currency: count them on changes only
-            self._fill_currencies()
-            self._currencies_stale = False
-        self.data = breakdown(self.ctx.repo.conn, self.query())
-        self.chart.show_breakdown(self.data)
-        self.model.set_breakdown(self.data)
-        self.status.setText(describe_breakdown(self.data))
+        self._fill_currencies()
+        self._loader.request(self.query())
+
+    def _show(self, data: Breakdown) -> None:
+        self.data = data
+        self.chart.show_breakdown(data)
+        self.model.set_breakdown(data)
+        self.status.setText(describe_breakdown(data))
+
+    def _failed(self, message: str) -> None:
+        self.status.setText(f"The chart could not be computed: {message}")
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -256,12 +257,6 @@ class FundingView(QWidget):
         dialog.exec()
         self.refresh()
 
-    def _ask_path(self, suffix: str, export) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export", f"funding.{suffix}", f"{suffix.upper()} (*.{suffix})")
-        if path:
-            export(Path(path))
-
     def export_png(self, path: Path) -> Path:
         return self.chart.export_png(Path(path))
 
@@ -274,8 +269,12 @@ class FundingView(QWidget):
         return write_csv(data, Path(path))
 
     def prepare_render(self) -> None:
-        """Make sure the chart shows the current data before a screenshot is taken."""
-        self.refresh()
+        """Draw the current figures before returning, for a screenshot."""
+        self._timer.stop()
+        self._stale = False
+        self._loader.cancel()
+        self._fill_currencies()
+        self._show(breakdown(self.ctx.repo.conn, self.query()))
 
     def render_to(self, path: Path, size: tuple[int, int] = (1280, 800)) -> Path:
         """Save the whole view as PNG (or, for a .svg path, the chart as SVG)."""

@@ -1,0 +1,101 @@
+"""The funding breakdown, computed off the GUI thread: the newest request wins.
+
+Over 100,000 deals a breakdown reads every deal and tranche; on the GUI thread each change of
+a control froze the window for as long. Here it runs in the thread pool on read-only
+connections of its own (two: the segments and the bars' totals are read at once), and a request
+made while one is running stops that one at SQLite's next progress check, so a quick series of
+changes costs one breakdown, not one per step.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from lodestone.core.db import open_tracker
+from lodestone.core.funding import Breakdown, FundingQuery
+from lodestone.ui.jobs import Job
+
+_CHECK_STEPS = 10_000  # SQLite virtual machine steps between "still wanted?" checks
+# breakdown(conn, query, connect): `connect` opens another connection for a second thread
+Compute = Callable[[sqlite3.Connection, FundingQuery, Callable[[], sqlite3.Connection]],
+                   Breakdown]  # fmt: skip
+
+
+class _Failed:
+    """What a breakdown that raised returns, so the error is shown, never lost in a thread."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+class BreakdownLoader(QObject):
+    """`request(query)` runs `compute` for it in the background; `loaded(Breakdown)` or
+    `failed(message)` arrives on the GUI thread for the newest request only."""
+
+    loaded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, path: Path, compute: Compute, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._path = Path(path)
+        self._compute_breakdown = compute
+        self._wanted: FundingQuery | None = None
+        self._number = 0  # of the newest request: a running one with another number stops
+        self._job: Job | None = None
+
+    def request(self, query: FundingQuery) -> None:
+        self._number += 1
+        self._wanted = query
+        if self._job is None:
+            self._start()
+
+    def cancel(self) -> None:
+        """Drop the request queued or running: its answer is no longer wanted."""
+        self._number += 1
+        self._wanted = None
+
+    def busy(self) -> bool:
+        return self._job is not None
+
+    def _start(self) -> None:
+        query, number = self._wanted, self._number
+        if query is None:
+            return
+        # No parent: the job outlives this loader if the view closes while it runs, and the
+        # answer, sent to a bound method, is then dropped by Qt instead of reaching a corpse.
+        job = Job(lambda: (number, self._compute(query, number)))
+        job.done.connect(self._done)
+        self._job = job
+        job.start()
+
+    def _connect(self, number: int) -> sqlite3.Connection:
+        conn = open_tracker(self._path, create=False, readonly=True)
+        # a non-zero answer aborts the running statement: this breakdown is superseded
+        conn.set_progress_handler(lambda: self._number != number, _CHECK_STEPS)
+        return conn
+
+    def _compute(self, query: FundingQuery, number: int) -> Breakdown | _Failed:
+        try:
+            conn = self._connect(number)
+            try:
+                return self._compute_breakdown(conn, query, lambda: self._connect(number))
+            finally:
+                conn.close()
+        except Exception as exc:  # noqa: BLE001 - reported on the GUI thread, never lost
+            return _Failed(str(exc) or type(exc).__name__)
+
+    def _done(self, answer: tuple[int, Breakdown | _Failed]) -> None:
+        number, result = answer
+        self._job = None
+        if number != self._number:  # superseded while running: compute the newest instead
+            self._start()
+            return
+        self._wanted = None
+        if isinstance(result, _Failed):
+            self.failed.emit(result.message)
+        else:
+            self.loaded.emit(result)
