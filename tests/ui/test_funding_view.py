@@ -220,3 +220,17 @@ def test_regrouping_never_waits_for_the_figures(qtbot, view, monkeypatch) -> Non
     release.set()
     arrived(qtbot, view)
     assert [b.label for b in view.data.bars] == ["2025 Q4"]
+
+
+def test_a_regroup_redraws_the_bars_it_keeps(qtbot, view, ctx) -> None:
+    ctx.repo.save(Deal("Small loan", announced=parse_fuzzy_date("2024-05"),
+                       amount=parse_money("$10M"),
+                       tranches=[Tranche("loan", parse_money("$10M"))]))  # fmt: skip
+    qtbot.waitUntil(lambda: len(view.data.bars) == 2)
+    loans = view.chart.items[0]
+    assert loans.name() == "Loan" and list(loans.opts["height"]) == [10e6, 620e6]  # 2024, 2025
+    choose(qtbot, view, view.group_by, "deal")  # the same stacks: the items are kept
+    assert view.chart.items[0] is loans
+    assert list(loans.opts["height"]) == [620e6, 10e6]  # the largest deal first
+    [big] = [p for p in view.chart.placed if p.segment.key == "loan" and p.index == 0]
+    assert view.chart.pixel(view.chart.widget_point(big)) == QColor(FIXED_COLOURS["loan"])

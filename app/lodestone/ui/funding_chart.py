@@ -148,15 +148,21 @@ class FundingChart(QWidget):
     # -- drawing ----------------------------------------------------------------------------
 
     def show_breakdown(self, data: Breakdown) -> None:
-        for item in self.items:
-            self.plot.removeItem(item)
-        self.legend.clear()
-        self.items, self.placed, self.data = [], [], data
+        """Draw `data`; when its stack keys are those already drawn (a regroup, another
+        currency), the bar items and the legend are kept and only their bars are changed."""
+        keep = self.data is not None and data.stacks == self.data.stacks and self.items
+        if not keep:
+            for item in self.items:
+                self.plot.removeItem(item)
+            self.legend.clear()
+        items, self.items, self.placed, self.data = self.items, [], [], data
         self.axis.currency = data.currency
         self.plot.setTitle(title(data), color="k")
         bottoms = [0.0] * len(data.bars)
         for position, (key, label) in enumerate(data.stacks):
-            x0, y0, heights = [], [], []
+            x0: list[float] = []
+            y0: list[float] = []
+            heights: list[float] = []
             for index, bar in enumerate(data.bars):
                 for segment in bar.segments:
                     if segment.key != key:
@@ -168,9 +174,14 @@ class FundingChart(QWidget):
                     self.placed.append(Placed(bar, segment, index, bottoms[index],
                                               bottoms[index] + value))  # fmt: skip
                     bottoms[index] += value
-            self._add_item(key, label, position, x0, y0, heights)
-        for item in reversed(self.items):  # the legend reads top-down, like the stacks
-            self.legend.addItem(item, item.name())
+            if keep:
+                items[position].setOpts(x0=x0, y0=y0, height=heights)
+                self.items.append(items[position])
+            else:
+                self._add_item(key, label, position, x0, y0, heights)
+        if not keep:
+            for item in reversed(self.items):  # the legend reads top-down, like the stacks
+                self.legend.addItem(item, item.name())
         top = max(bottoms, default=0.0)
         self.plot.setXRange(-0.6, max(len(data.bars), 1) - 0.4, padding=0)
         self.plot.setYRange(0, top * 1.05 if top > 0 else 1.0, padding=0)
