@@ -82,3 +82,42 @@ def test_sorting_by_names_reads_the_index(tmp_path: Path, kind: str, column: str
         f"ORDER BY {stored} COLLATE NOCASE, id LIMIT 200"
     ).fetchall()
     assert "TEMP B-TREE" not in " ".join(str(row) for row in plan)
+
+
+def name_triggers(repo: Repository) -> list[str]:
+    rows = repo.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY 1")
+    return [name for (name,) in rows]
+
+
+def test_a_restored_snapshot_stores_every_name_and_keeps_its_triggers(tmp_path: Path):
+    from lodestone.core.snapshot import export_snapshot
+    from lodestone.core.snapshot_restore import import_snapshot
+
+    source = generated(tmp_path, GenerateSpec(companies=12, deals=40, events=300, seed=5))
+    triggers = name_triggers(source)
+    assert len(triggers) == 8
+    export_snapshot(source.conn, tmp_path / "snap")
+    import_snapshot(tmp_path / "restored.db", tmp_path / "snap")
+    restored = Repository.open(tmp_path / "restored.db")
+    assert_all_current(restored)
+    assert name_triggers(restored) == triggers
+    named = restored.conn.execute("SELECT count(*) FROM deals WHERE party_names != ''")
+    assert named.fetchone()[0] > 0
+    company = restored.get("company", 1)  # and the triggers work again afterwards
+    company.name = "Renamed Rare Earths"
+    restored.save(company)
+    assert_all_current(restored)
+
+
+def test_names_are_filled_and_triggers_back_even_when_the_bulk_work_fails(repo: Repository):
+    from lodestone.core.stored_names import names_filled_at_end
+
+    triggers = name_triggers(repo)
+    lynas = repo.save(Company("Lynas"))
+    with pytest.raises(RuntimeError), names_filled_at_end(repo.conn):
+        assert name_triggers(repo) == []
+        repo.save(Event("Shipment", parse_fuzzy_date("2025-08"), company_ids=[lynas.id]))
+        raise RuntimeError("interrupted")
+    assert name_triggers(repo) == triggers
+    assert_all_current(repo)
+    assert repo.conn.execute("SELECT company_names FROM events").fetchone()[0] == "Lynas"

@@ -26,6 +26,7 @@ from lodestone.core.check import ensure_no_records
 from lodestone.core.paths import AppPaths
 from lodestone.core.repository import SEARCH_TEXT_SQL
 from lodestone.core.session import open_for_writing
+from lodestone.core.stored_names import names_filled_at_end
 from lodestone.core.synthetic import COLUMNS, Batch, SyntheticTracker, batches
 
 Progress = Callable[[str, int, int], None]
@@ -170,7 +171,8 @@ def generate_tracker(
         with _transaction(conn):
             indexes = drop_indexes(conn, DEFERRED_INDEX_TABLES, keep_unique=False)
         try:
-            _fill(conn, spec, timestamp, progress, phases)
+            with names_filled_at_end(conn):
+                _fill(conn, spec, timestamp, progress, phases)
         finally:
             phase_start = time.perf_counter()
             if progress is not None:

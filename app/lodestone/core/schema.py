@@ -278,7 +278,7 @@ CREATE INDEX sources_trash ON sources(id) WHERE deleted_at IS NOT NULL;
 # subquery took 2.9 s over a million events; the names are stored in the row instead, kept by
 # triggers on every path that writes links or renames a company (forms, imports, restores,
 # generated data), and indexed like the other sort columns. Names follow the form's order.
-def _names_sql(links: str, owner: str, key: str) -> str:
+def names_sql(links: str, owner: str, key: str) -> str:
     return (
         "coalesce((SELECT group_concat(name, ', ') FROM (SELECT c.name AS name "
         f"FROM {links} l JOIN companies c ON c.id = l.company_id WHERE l.{owner} = {key} "
@@ -287,7 +287,7 @@ def _names_sql(links: str, owner: str, key: str) -> str:
 
 
 def _names_triggers(table: str, column: str, links: str, owner: str) -> str:
-    names = _names_sql(links, owner, f"{table}.id")
+    names = names_sql(links, owner, f"{table}.id")
     refresh = f"UPDATE {table} SET {column} = {names} WHERE id = "
     return f"""
 CREATE TRIGGER {links}_names_insert AFTER INSERT ON {links} BEGIN
@@ -310,8 +310,8 @@ END;
 SCHEMA_7 = f"""
 ALTER TABLE deals ADD COLUMN party_names TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN company_names TEXT NOT NULL DEFAULT '';
-UPDATE deals SET party_names = {_names_sql("deal_parties", "deal_id", "deals.id")};
-UPDATE events SET company_names = {_names_sql("event_companies", "event_id", "events.id")};
+UPDATE deals SET party_names = {names_sql("deal_parties", "deal_id", "deals.id")};
+UPDATE events SET company_names = {names_sql("event_companies", "event_id", "events.id")};
 CREATE INDEX deals_list_parties ON deals(party_names COLLATE NOCASE, id)
     WHERE deleted_at IS NULL;
 CREATE INDEX events_list_companies ON events(company_names COLLATE NOCASE, id)

@@ -17,7 +17,7 @@ import io
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from lodestone.core.snapshot_format import (
     generic_spec,
 )
 from lodestone.core.snapshot_report import Conflict, ImportReport
+from lodestone.core.stored_names import names_filled_at_end
 
 BATCH_ROWS = 1000
 CACHE_KIB = 256 * 1024  # a larger page cache for the duration of an import (256 MiB at most)
@@ -101,8 +102,10 @@ class _Merger:
             self.conn.execute("PRAGMA defer_foreign_keys = ON")
             big = DEFERRED_INDEX_TABLES if self.report.restored else ()
             deferred = drop_indexes(self.conn, big)
-            for spec in self.specs():
-                self._load(spec)
+            # into an empty tracker: the names lists sort by filled once, not per link
+            with names_filled_at_end(self.conn) if self.report.restored else nullcontext():
+                for spec in self.specs():
+                    self._load(spec)
             recreate_indexes(self.conn, deferred, self.ticker.check)
             self._reindex(repo)
             self._commit()
