@@ -90,6 +90,21 @@ def _check_window(start: dt.date, end: dt.date) -> None:
         raise ValueError(f"the window ends ({end}) before it starts ({start})")
 
 
+def _selections(
+    start: dt.date,
+    end: dt.date,
+    group_by: str,
+    query: ListQuery | None,
+    lanes: Sequence[LaneKey] | None,
+) -> list[tuple[str, Selection]]:
+    """Each kind the query shows, with its records placed in the window start..end (which
+    is checked first)."""
+    _check_window(start, end)
+    window = Window(start, end)
+    return [(kind, selection(kind, group_by, _where(kind_query), window, lanes))
+            for kind, kind_query in record_queries(query)]  # fmt: skip
+
+
 def count_in_range(
     conn: sqlite3.Connection,
     start: dt.date,
@@ -101,10 +116,8 @@ def count_in_range(
 ) -> int:
     """Placements in the window, counting no further than `cap` (enough to choose between
     markers and density without counting a million rows)."""
-    _check_window(start, end)
     total = 0
-    for kind, kind_query in record_queries(query):
-        match = selection(kind, group_by, _where(kind_query), Window(start, end), lanes)
+    for _, match in _selections(start, end, group_by, query, lanes):
         limit = -1 if cap is None else max(cap - total, 0)
         distinct = "" if match.unique else "DISTINCT"
         row = conn.execute(
@@ -126,10 +139,8 @@ def items_in_range(
 ) -> list[TimelineItem]:
     """Events and deals whose date span meets start..end (a period also when its start does),
     at most `limit` placements, earliest first."""
-    _check_window(start, end)
     found: list[TimelineItem] = []
-    for kind, kind_query in record_queries(query):
-        match = selection(kind, group_by, _where(kind_query), Window(start, end), lanes)
+    for kind, match in _selections(start, end, group_by, query, lanes):
         found += _fetch(conn, kind, match, max(limit - sum(len(i.lanes) for i in found), 0))
     return _by_date(found)
 
@@ -176,12 +187,11 @@ def density(
 ) -> Density:
     """Placements per lane and aligned time bucket (by each item's first day in the window),
     grouped in SQL; the counts sum to the placements `count_in_range` finds."""
-    _check_window(start, end)
+    selections = _selections(start, end, group_by, query, lanes)
     width = bucket_days_for(start, end, buckets)
     counts: dict[LaneKey, dict[int, int]] = {}
     first = start.isoformat()
-    for kind, kind_query in record_queries(query):
-        match = selection(kind, group_by, _where(kind_query), Window(start, end), lanes)
+    for kind, match in selections:
         number = "count(*)" if match.unique else "count(DISTINCT t.id)"
         inner = (f"SELECT {match.lane} AS lane, t.{_start_column(kind)} AS day, {number} AS n "
                  f"{match.sql} GROUP BY 1, 2")
