@@ -95,6 +95,12 @@ def _tag_facet(kind: str) -> Facet:
     return Facet("tag", "Tags", "f.tag", "tags f", "f.record_id", f"f.record_kind = '{kind}'")
 
 
+def _company_facet(links: str, owner: str) -> Facet:
+    """The companies a record names through its link table."""
+    return Facet("company", "Company", "f.name",
+                 f"{links} l JOIN companies f ON f.id = l.company_id", f"l.{owner}")  # fmt: skip
+
+
 def _json_facet(key: str, title: str, column: str) -> Facet:
     return Facet(key, title, "f.value", f"json_each(t.{column}) f")
 
@@ -141,13 +147,7 @@ KINDS: dict[str, KindSpec] = {
             Facet("currency", "Currency", "t.currency"),
             Facet("instrument", "Instrument", "f.instrument", "tranches f", "f.deal_id"),
             _json_facet("commodity", "Commodity", "commodities"),
-            Facet(
-                "company",
-                "Company",
-                "f.name",
-                "deal_parties p JOIN companies f ON f.id = p.company_id",
-                "p.deal_id",
-            ),
+            _company_facet("deal_parties", "deal_id"),
             _tag_facet("deal"),
         ),
         date_range=("t.announced_start", "t.announced_end"),
@@ -165,13 +165,7 @@ KINDS: dict[str, KindSpec] = {
         (
             Facet("kind", "Kind", "t.kind"),
             Facet("country", "Country", "t.country"),
-            Facet(
-                "company",
-                "Company",
-                "f.name",
-                "event_companies e JOIN companies f ON f.id = e.company_id",
-                "e.event_id",
-            ),
+            _company_facet("event_companies", "event_id"),
             _tag_facet("event"),
         ),
         date_range=("t.start_day", "t.end_day"),
