@@ -136,22 +136,11 @@ def delete_rate(repo: Repository, rate_id: int) -> None:
         repo.announce(RATE_KIND, rate_id)
 
 
-def rate_in_force_sql(currency_sql: str, base: str, day_sql: str) -> str:
-    """SQL for the rate text in force on a day: the latest recorded on or before it, or NULL.
-    `base` must be a validated currency code (it is inlined)."""
-    if not is_currency(base):
-        raise MoneyError(f"Unknown currency {base!r}")
-    return (
-        f"(SELECT r.rate FROM exchange_rates r WHERE r.currency = {currency_sql} "
-        f"AND r.base = '{base}' AND r.date <= {day_sql} ORDER BY r.date DESC LIMIT 1)"
-    )
-
-
 class Converter:
     """Exact conversion into one target currency, with parsed rates cached by their text.
 
-    Registered as the SQL function `lodestone_convert(minor, currency, rate_text)` so sums stay
-    in SQL: each amount is converted (and rounded to the target's minor units) exactly once.
+    The funding chart converts each amount (rounded to the target's minor units) exactly once,
+    with the rate in force on its deal's announced day.
     """
 
     def __init__(self, target: str) -> None:
@@ -171,11 +160,3 @@ class Converter:
         if abs(value) >= _LIMIT:
             raise MoneyError(f"A converted amount is too large to store in {self.target}")
         return int(value)
-
-    def sql_function(self, minor: int | None, currency: str, rate_text: str | None) -> int | None:
-        if minor is None or rate_text is None:
-            return None
-        return self.convert(minor, currency, rate_text)
-
-    def register(self, conn: sqlite3.Connection) -> None:
-        conn.create_function("lodestone_convert", 3, self.sql_function, deterministic=True)

@@ -11,57 +11,34 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from lodestone.core.exchange_rates import Converter
-from lodestone.core.funding_beside import Beside
-from lodestone.core.funding_convert import RateBook
+from lodestone.core.funding_amounts import Amounts, converted_to, in_currency
 from lodestone.core.funding_dimensions import GROUPINGS, STACKINGS
+from lodestone.core.funding_facts import Facts, currencies_present, load_facts
+from lodestone.core.funding_frame import (
+    Frame,
+    bar_rows,
+    chosen,
+    frame,
+    gap_rows,
+    left_out_ids,
+    segment_deals,
+    segment_rows,
+)
 from lodestone.core.funding_labels import (
     OTHERS,
     UNALLOCATED,
     UNALLOCATED_LABEL,
     company_names,
-    fold_stacks,
     group_label,
-    order_groups,
     stack_labels,
     stack_rank,
 )
-from lodestone.core.funding_ledger import (
-    RANKED,
-    DealGap,
-    Unconvertible,
-    bar_total,
-    gaps,
-    unconvertible,
-    unconvertible_ids,
-)
-from lodestone.core.funding_parts import (
-    Part,
-    join_latest,
-    join_ledgers,
-    join_segments,
-    read_part,
-    segment_rows,
-    spans,
-)
-from lodestone.core.funding_sql import (
-    GROUP_SQL,
-    STACK_SQL,
-    AmountSql,
-    Scope,
-    converted_to,
-    currencies_present,
-    has_deals_index,
-    ledger_sql,
-    single_currency,
-    tranches_sql,
-)
 from lodestone.core.money import Money, money_sum
 from lodestone.core.queries import ListQuery
+from lodestone.core.reconcile import Reconciliation
 
 __all__ = [
     "GROUPINGS", "OTHERS", "STACKINGS", "UNALLOCATED", "Bar", "Breakdown", "DealGap",
@@ -124,6 +101,22 @@ class Breakdown:
     gap_count: int
     unconvertible: tuple[Unconvertible, ...]
     unconvertible_count: int
+    # what the figures were computed from: a click on a segment lists the deals summed into it
+    facts: Facts | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class DealGap:
+    deal_id: int
+    title: str
+    reconciliation: Reconciliation
+
+
+@dataclass(frozen=True)
+class Unconvertible:
+    deal_id: int
+    title: str
+    reason: str
 
 
 def _checked(query: FundingQuery) -> FundingQuery:
@@ -141,164 +134,123 @@ def _checked(query: FundingQuery) -> FundingQuery:
     return replace(query, filters=replace(query.filters, deleted=False, sort=""))
 
 
-def _amounts(conn: sqlite3.Connection, query: FundingQuery) -> AmountSql | None:
+def _amounts(conn: sqlite3.Connection, facts: Facts, query: FundingQuery) -> Amounts | None:
     if query.reporting is not None:
-        rates = RateBook.read(conn, query.reporting)
-        Converter(query.reporting).register(conn)
-        return converted_to(rates)
+        return converted_to(facts, query.reporting)
     currency = query.currency
     if currency is None:
         present = currencies_present(conn)
         currency = present[0] if present else None
-    return None if currency is None else single_currency(currency)
+    return None if currency is None else in_currency(facts, currency)
 
 
-def _scope(conn: sqlite3.Connection, query: FundingQuery, amounts: AmountSql) -> Scope:
-    """The deals to sum: the filtered ones, less those a converted chart cannot convert."""
-    scope = Scope(query.filters, amounts, (), has_deals_index(conn))
-    return replace(scope, excluded=tuple(deal_id for _, deal_id in unconvertible_ids(conn, scope)))
-
-
-def _key_in(group: str, keys: list[Key], params: list[object]) -> str:
-    """`group` is one of `keys`, the unknown key (None: no date, no recipient) included."""
-    params.append(json.dumps([k for k in keys if k is not None]))
-    test = f"{group} IN (SELECT value FROM json_each(?))"
-    return f"({test} OR {group} IS NULL)" if None in keys else test
-
-
-def _deals_of_companies(keys: list[Key], params: list[object]) -> str:
-    params.append(json.dumps([k for k in keys if k is not None]))
-    sql = (
-        "SELECT p.deal_id FROM deal_parties p "
-        "WHERE p.company_id IN (SELECT value FROM json_each(?))"
-    )
-    if None in keys:  # the bar of deals without any party
-        sql += (
-            " UNION ALL SELECT d.id FROM deals d "
-            "WHERE NOT EXISTS (SELECT 1 FROM deal_parties p WHERE p.deal_id = d.id)"
-        )
-    return sql
-
-
-def _kept_segments(conn: sqlite3.Connection, query: FundingQuery, scope: Scope,
-                   keys: list[Key]) -> list[Any]:  # fmt: skip
-    """The segments of the bars kept by `top` only (their deals found from their keys)."""
-    params: list[object] = []
-    restrict = f" AND {_key_in(GROUP_SQL[query.by], keys, params)}"
-    if query.by == "company":
-        restrict += f" AND t.id IN ({_deals_of_companies(keys, params)})"
-    return segment_rows(conn, scope, query.by, query.stack, restrict, tuple(params))
+def _frame(conn: sqlite3.Connection, query: FundingQuery, facts: Facts) -> Frame | None:
+    amounts = _amounts(conn, facts, query)
+    if amounts is None:
+        return None
+    return frame(facts, amounts, chosen(conn, facts, query.filters), query.by)
 
 
 def breakdown(conn: sqlite3.Connection, query: FundingQuery | None = None, *,
-              connect: Callable[[], sqlite3.Connection] | None = None, **options: Any
-              ) -> Breakdown:  # fmt: skip
+              facts: Facts | None = None, **options: Any) -> Breakdown:  # fmt: skip
     """The chart's data: `breakdown(conn, by="year", stack="instrument", currency="USD")`,
     or with `reporting="USD"` to convert, and `filters=ListQuery("deal", ...)` to narrow.
-    With `connect` (a new read-only connection to the same tracker, for another thread), half
-    the deals are read on it while the other half are read on `conn`."""
+    `facts` read from the same tracker before (`load_facts`) spare reading them again."""
     query = _checked(replace(query or FundingQuery(), **options))
-    amounts = _amounts(conn, query)
-    if amounts is None:
-        return Breakdown(query, None, (), (), None, 0, (), 0, (), 0)
-    whole = Scope(query.filters, amounts, (), has_deals_index(conn))
-    # bars by company or deal need the largest ones first; the others need no ledger first
-    independent = query.by not in RANKED or query.top is None
-
-    deals = spans(conn, 1 if connect is None else 2)
-    # Funders' segments are as many as bars x funders: read by funder rather than by deal,
-    # two parts hold no segment in common, and nothing has to be added up in Python.
-    funders: list[tuple[int, int] | None] = [None] * len(deals)
-    if query.stack == "funder" and not amounts.converted and len(deals) > 1:
-        funders = spans(conn, len(deals), "companies", minimum=0)
-        funders = funders if len(funders) == len(deals) else [None] * len(deals)
-
-    def read(c: sqlite3.Connection, n: int) -> Part:
-        def segments(part: Scope) -> Scope | None:
-            if not independent:
-                return None
-            return part if funders[n] is None else replace(whole, funders=funders[n])
-
-        return read_part(c, replace(whole, span=deals[n]), query.by, query.stack, query.top,
-                         query.gap_limit, segments)  # fmt: skip
-
-    beside = Beside(conn, connect, lambda helper: _amounts(helper, query))
-    try:
-        later = [beside.submit(lambda c, n=n: read(c, n)) for n in range(1, len(deals))]
-        parts = [read(conn, 0), *(result() for result in later)]
-    finally:
-        beside.close()
-    left_out = join_latest([p.left_out for p in parts], None)
-    scope = replace(whole, excluded=tuple(deal_id for _, deal_id in left_out))
-    found = join_ledgers(query.by, [p.bars for p in parts])
-    ranked = order_groups(query.by, found.rows, bar_total)
-    kept = ranked if query.top is None else ranked[: query.top]
-    keys = None if len(kept) == found.bar_count else [row[0] for row in kept]
-    if keys is not None:
-        rows = _kept_segments(conn, query, scope, keys)
-    elif independent:
-        rows = join_segments([p.segments or [] for p in parts], funders[0] is not None)
-    else:  # every bar by company or deal kept: fewer of them than `top`
-        rows = segment_rows(conn, scope, query.by, query.stack)
-    bars, stacks, folded = _bars(conn, query, amounts.currency, kept, rows)
-    gap_list = gaps(join_latest([p.gaps for p in parts], query.gap_limit), amounts.currency)
+    facts = load_facts(conn) if facts is None else facts
+    found = _frame(conn, query, facts)
+    if found is None:
+        return Breakdown(query, None, (), (), None, 0, (), 0, (), 0, facts)
+    code = found.amounts.currency
+    kept, gap_count = bar_rows(found, query.top)
+    rows, folded = segment_rows(found, query.stack, [row[0] for row in kept], query.top_stacks)
+    bars, stacks = _bars(conn, query, code, kept, rows)
+    left_out = left_out_ids(found)
+    shown = left_out if query.gap_limit is None else left_out[: query.gap_limit]
     return Breakdown(
-        query, amounts.currency, bars, stacks, folded, found.bar_count, gap_list,
-        found.gap_count, unconvertible(conn, left_out, amounts.currency, query.gap_limit),
-        len(left_out),
+        query, code, bars, stacks, None if folded is None else tuple(folded),
+        len(found.keys), _gaps(conn, gap_rows(found, query.gap_limit), code), gap_count,
+        _unconvertible(conn, shown, code), len(left_out), facts,
     )  # fmt: skip
 
 
+def _titles(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
+    rows = conn.execute(
+        "SELECT id, title FROM deals WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(ids),),
+    )
+    return dict(rows.fetchall())
+
+
 def _bars(conn: sqlite3.Connection, query: FundingQuery, code: str, kept: list[Any],
-          rows: list[Any]) -> tuple[tuple[Bar, ...], tuple[tuple[Key, str], ...], Any]:  # fmt: skip
-    """The bars kept, each with its segments in stack order, the legend, and the stack keys
-    kept when the rest were folded into OTHERS (None when nothing was folded)."""
-    folded_rows, folded = fold_stacks(rows, query.top_stacks)
+          rows: list[Any]) -> tuple[tuple[Bar, ...], tuple[tuple[Key, str], ...]]:  # fmt: skip
+    """The bars kept, each with its segments in stack order, and the legend."""
     totals: dict[Key, int] = {}
-    for _, s, value, _ in folded_rows:
+    for _, s, value, _ in rows:
         totals[s] = totals.get(s, 0) + value
     labels = stack_labels(conn, query.stack, totals)
     rank = stack_rank(query.stack, totals)
     by_bar: dict[Key, list[Segment]] = {}
-    for g, s, value, count in folded_rows:
+    for g, s, value, count in rows:
         by_bar.setdefault(g, []).append(Segment(s, labels[s], Money(value, code), count))
     names = company_names(conn, (row[0] for row in kept)) if query.by == "company" else {}
+    titles = _titles(conn, [row[0] for row in kept]) if query.by == "deal" else {}
     bars = []
-    for g, title, deals, head, unallocated, short, over, unheadlined, _ in kept:
+    for g, _, deals, head, unallocated, short, over, unheadlined, _ in kept:
         segments = by_bar.get(g, [])
         if unallocated:
             segments.append(Segment(UNALLOCATED, UNALLOCATED_LABEL, Money(unallocated, code),
                                     short))  # fmt: skip
         segments.sort(key=lambda seg: rank[seg.key])
-        label = group_label(query.by, g, names, title)
+        label = group_label(query.by, g, names, titles.get(g))
         bars.append(Bar(g, label, tuple(segments), deals, Money(head, code), Money(over, code),
                         Money(unheadlined, code)))  # fmt: skip
     used = {seg.key for bar in bars for seg in bar.segments}
-    stacks = tuple((k, labels[k]) for k in sorted(used, key=lambda k: rank[k]))
-    return tuple(bars), stacks, None if folded is None else tuple(folded)
+    return tuple(bars), tuple((k, labels[k]) for k in sorted(used, key=lambda k: rank[k]))
+
+
+def _gaps(conn: sqlite3.Connection, rows: list[tuple[int, int | None, int | None]],
+          currency: str) -> tuple[DealGap, ...]:  # fmt: skip
+    titles = _titles(conn, [deal_id for deal_id, _, _ in rows])
+    found = []
+    for deal_id, h, a in rows:
+        allocated = Money(a or 0, currency)
+        headline = None if h is None else Money(h, currency)
+        gap = Money.zero(currency) if headline is None else headline - allocated
+        reconciliation = Reconciliation(currency, headline, allocated, gap)
+        found.append(DealGap(deal_id, titles.get(deal_id, ""), reconciliation))
+    return tuple(found)
+
+
+def _unconvertible(conn: sqlite3.Connection, ids: list[int], currency: str
+                   ) -> tuple[Unconvertible, ...]:  # fmt: skip
+    """The deals left out, each with the rate it is missing."""
+    found = conn.execute(
+        "SELECT t.id, t.title, t.announced_start, (SELECT group_concat(c, ', ') FROM "
+        "(SELECT DISTINCT currency AS c FROM tranches WHERE deal_id = t.id AND currency IS NOT "
+        "NULL UNION SELECT t.currency) WHERE c IS NOT NULL AND c <> ?) "
+        "FROM deals t WHERE t.id IN (SELECT value FROM json_each(?))",
+        (currency, json.dumps(ids)),
+    )
+    by_id = {r[0]: r for r in found}
+    left_out = []
+    for deal_id in ids:
+        _, title, day, currencies = by_id.get(deal_id, (deal_id, "", None, ""))
+        if day is None:
+            reason = "no announced date to choose an exchange rate by"
+        else:
+            reason = f"no {currencies} to {currency} rate on or before {day}"
+        left_out.append(Unconvertible(deal_id, title, reason))
+    return tuple(left_out)
 
 
 def segment_deal_ids(
     conn: sqlite3.Connection, data: Breakdown, bar_key: Key, segment_key: Key
 ) -> list[int]:
-    """The deals summed into one segment of `data`: what a click on it lists."""
-    query = data.query
-    amounts = _amounts(conn, query)
-    if amounts is None:
+    """The deals summed into one segment of `data`: what a click on it lists. Picked from the
+    facts the figures were computed from, by the masks that summed them."""
+    facts = load_facts(conn) if data.facts is None else data.facts
+    found = _frame(conn, data.query, facts)
+    if found is None:
         return []
-    scope = _scope(conn, query, amounts)
-    if segment_key == UNALLOCATED:
-        sql, params = ledger_sql(query.by, scope)
-        sql = f"SELECT id FROM ({sql}) WHERE g IS ? AND IFNULL(h, 0) > IFNULL(a, 0) ORDER BY id"
-        return [r[0] for r in conn.execute(sql, [*params, bar_key])]
-    stack = STACK_SQL[query.stack]
-    sql, params = tranches_sql("DISTINCT t.id", scope)
-    sql += f" AND {GROUP_SQL[query.by]} IS ?"
-    params.append(bar_key)
-    if segment_key == OTHERS:  # every key the chart folded away
-        sql += f" AND IFNULL({stack}, -1) NOT IN (SELECT value FROM json_each(?))"
-        params.append(json.dumps([-1 if k is None else k for k in data.folded or ()]))
-    else:
-        sql += f" AND {stack} IS ?"
-        params.append(segment_key)
-    return [r[0] for r in conn.execute(sql + " ORDER BY t.id", params)]
+    return segment_deals(found, data.query.stack, bar_key, segment_key, data.folded)

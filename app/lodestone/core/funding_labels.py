@@ -72,28 +72,13 @@ def stack_labels(conn: sqlite3.Connection, stack: str, keys: Iterable[Any]) -> d
     return labels
 
 
-def fold_stacks(rows: list[Any], limit: int | None) -> tuple[list[Any], list[Any] | None]:
-    """(group, stack, amount, count) rows with only the `limit` largest stack keys kept and
-    the rest summed per group under OTHERS; also the kept keys (None when nothing folded).
-    Thousands of funders cannot be told apart by colour: the largest few can."""
-    totals: dict[Any, int] = {}
-    for _, key, value, _ in rows:
-        totals[key] = totals.get(key, 0) + abs(value)
+def kept_stacks(totals: dict[Any, int], limit: int | None) -> list[Any] | None:
+    """The `limit` stack keys of largest `totals` (of their segments' absolute amounts), or
+    None when there are no more than that. Thousands of funders cannot be told apart by
+    colour: the largest few can, and the others share one OTHERS segment."""
     if limit is None or len(totals) <= limit:
-        return rows, None
-    kept = sorted(totals, key=lambda k: (-totals[k], str(k)))[:limit]
-    keep = set(kept)
-    folded: dict[Any, list[int]] = {}
-    result = []
-    for group, key, value, count in rows:
-        if key in keep:
-            result.append((group, key, value, count))
-        else:
-            sums = folded.setdefault(group, [0, 0])
-            sums[0] += value
-            sums[1] += count
-    result.extend((group, OTHERS, value, count) for group, (value, count) in folded.items())
-    return result, kept
+        return None
+    return sorted(totals, key=lambda k: (-totals[k], str(k)))[:limit]
 
 
 def stack_rank(stack: str, totals: dict[Any, int]) -> dict[Any, tuple[int, int, str]]:

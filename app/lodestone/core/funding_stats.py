@@ -16,6 +16,7 @@ from typing import Any
 
 from lodestone.core.funding import Breakdown, FundingQuery, breakdown, currencies_present
 from lodestone.core.funding_dimensions import STATS_BY
+from lodestone.core.funding_facts import load_facts
 from lodestone.core.money import money_sum, to_decimal_string
 from lodestone.core.queries import ListQuery
 
@@ -71,8 +72,9 @@ def stats(
     """Record counts and, per group and currency, the total the funding chart shows."""
     currencies = [currency] if currency is not None else currencies_present(conn)
     totals: list[dict[str, Any]] = []
+    facts = load_facts(conn)  # read once, regrouped per currency
     for code in currencies:
-        totals.extend(group_totals(breakdown(conn, stats_query(by, code)), by))
+        totals.extend(group_totals(breakdown(conn, stats_query(by, code), facts=facts), by))
     return {"counts": _counts(conn), "by": by, "totals": totals}
 
 

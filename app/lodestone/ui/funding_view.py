@@ -87,7 +87,7 @@ class FundingView(QWidget):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.refresh)
         self._loader = BreakdownLoader(
-            ctx.path, lambda conn, query, connect: breakdown(conn, query, connect=connect), self)
+            ctx.path, lambda conn, query, facts: breakdown(conn, query, facts=facts), self)
         self._loader.loaded.connect(self._show)
         self._loader.failed.connect(self._failed)
         for combo in (self.group_by, self.stack_by, self.currency):
@@ -184,6 +184,7 @@ class FundingView(QWidget):
     def _records_changed(self, kind: str, _ids: list) -> None:
         if kind in REFRESH_KINDS:
             self._currencies_stale = True
+            self._loader.forget_facts()
             self._schedule()
 
     def _schedule(self) -> None:
