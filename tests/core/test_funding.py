@@ -234,3 +234,17 @@ def test_the_no_recipient_bar_keeps_its_segments_when_bars_are_cut(repo: Reposit
     assert (bar.label, data.bar_count) == ("No recipient", 2)
     assert amounts(bar) == {"Loan": usd("6M"), "Unallocated": usd("3M")}
     assert bar.total == usd("9M")
+
+
+def test_a_sum_beyond_64_bits_is_refused_not_wrapped(repo: Repository) -> None:
+    """Each amount fits; their sum does not: the chart says so rather than show a total that
+    wrapped around to a negative one. Bars that fit are still drawn."""
+    big = 2**62 + 1
+    for n, date in enumerate(["2024-01", "2025-01", "2025-02"]):
+        repo.save(Deal(f"Deal {n}", amount=Money(big, "USD"), announced=parse_fuzzy_date(date),
+                       tranches=[Tranche("loan", Money(big, "USD"))]))  # fmt: skip
+    with pytest.raises(MoneyError, match="too large"):
+        breakdown(repo.conn, by="all", currency="USD")
+    [bar] = breakdown(repo.conn, by="year", currency="USD", filters=ListQuery(
+        "deal", date_to="2024-12-31")).bars  # fmt: skip
+    assert bar.headline.minor == big and bar.segments[0].amount.minor == big
