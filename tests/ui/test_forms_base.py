@@ -272,3 +272,19 @@ def test_every_example_record_loads_clean_and_reads_back_unchanged(ctx, show_wid
         assert not form.is_dirty(), record
         assert form.gather() == (record, [])
         assert form.save() and ctx.undo_stack.count() == 0  # nothing to write
+
+
+def test_a_long_loaded_name_shows_its_start_and_is_continued_at_its_end(ctx, qtbot, show_widget):
+    """Read as loaded: the first words, not the last; focused by the program (Enter on a
+    record), typing continues the text at its end."""
+    long = ctx.repo.save(Company("Ministry of Economy, Trade and Industry of Japan " * 3))
+    form = show_widget(CompanyForm(ctx))
+    name = name_editor(form)
+    name.clearFocus()  # the list has the focus when a record is chosen
+    form.load(ctx.repo.get("company", long.id))
+    assert name.cursorPosition() == 0
+    name.setFocus()
+    qtbot.keyClicks(name, "!")
+    assert name.text() == long.name + "!"
+    form.load(ctx.repo.get("company", long.id))  # loaded while focused: the cursor stays put
+    assert name.cursorPosition() == len(long.name)

@@ -178,7 +178,9 @@ def test_cancel_on_leaving_a_dirty_form_keeps_view_and_sidebar(
     window: MainWindow, qtbot, monkeypatch
 ):
     page = deals_page(window)
+    page.table.setFocus()
     page.table.selectRow(0)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter edits: the title, at its end
     title = page.form.findChild(QLineEdit, "deal.title")
     qtbot.keyClicks(title, " (edited)")
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Cancel)

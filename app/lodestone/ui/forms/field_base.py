@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from lodestone.core.fieldcheck import FieldError, field_label
@@ -192,13 +192,27 @@ class LineField(Field):
         editor = QLineEdit(self)
         editor.textChanged.connect(self._user_edited)
         editor.editingFinished.connect(self._editing_finished)
+        self._from_start = False
+        editor.installEventFilter(self)  # the only object this field watches
         return editor
 
     def text(self) -> str:
         return self.editor.text()
 
     def _apply_text(self, text: str) -> None:
+        """Show a loaded text from its start (a long title reads from its first word, not its
+        last), and continue it at its end when the program, not a click or Tab, focuses it."""
         self.editor.setText(text)
+        self._from_start = not self.editor.hasFocus()
+        if self._from_start:
+            self.editor.setCursorPosition(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's API
+        if isinstance(watched, QLineEdit) and event.type() == QEvent.Type.FocusIn:
+            if self._from_start and event.reason() == Qt.FocusReason.OtherFocusReason:
+                watched.end(False)
+            self._from_start = False
+        return super().eventFilter(watched, event)
 
     def set_placeholder(self, text: str) -> None:
         self.editor.setPlaceholderText(text)
