@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from lodestone.core import bulk_indexes, csv_import, rowmap
 from lodestone.core.bulk_indexes import drop_indexes, recreate_indexes, search_index_sql
 from lodestone.core.company_match import CompanyMatcher
-from lodestone.core.csv_import import import_csv
-from lodestone.core.csv_layout import TABLES, CsvLayout
+from lodestone.core.csv_import import Pipeline, import_csv
+from lodestone.core.csv_layout import TABLES, lay_out
+from lodestone.core.csv_numbering import CsvNumbering
 from lodestone.core.csv_rows import RowResult
 from lodestone.core.csv_store import literal_defaults
 from lodestone.core.fuzzydate import parse_fuzzy_date
@@ -61,18 +62,17 @@ def snapshot(repo: Repository) -> dict[str, list[tuple]]:
 
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(csv_import, "BATCH_ROWS", 4)
+    monkeypatch.setattr(csv_import, "PIPELINE", Pipeline(batch_rows=4))
 
 
-def test_batches_store_what_one_batch_stores(tmp_path: Path, monkeypatch) -> None:
+def test_batches_store_what_one_batch_stores(tmp_path: Path) -> None:
     path = write(tmp_path, deal_rows(30))
     one = Repository.open(tmp_path / "one.db")
-    monkeypatch.setattr(csv_import, "BATCH_ROWS", 10_000)
-    report = import_csv(one.conn, path, "deals", currency="USD")
+    report = import_csv(one.conn, path, "deals", currency="USD",
+                        pipeline=Pipeline(batch_rows=10_000))  # fmt: skip
     assert report.stored == 30 and not report.invalid, problems(report)
     many = Repository.open(tmp_path / "many.db")
-    monkeypatch.setattr(csv_import, "BATCH_ROWS", 4)
-    again = import_csv(many.conn, path, "deals", currency="USD")
+    again = import_csv(many.conn, path, "deals", currency="USD", pipeline=Pipeline(batch_rows=4))
     assert again.stored == 30
     assert [c.name for c in again.new_companies] == [c.name for c in report.new_companies]
     assert snapshot(many) == snapshot(one)
@@ -274,10 +274,10 @@ def test_indexes_read_by_the_import_are_kept(repo: Repository) -> None:
 @given(st.text(min_size=1, max_size=30))
 def test_a_named_company_is_laid_out_as_rowmap_lays_it_out(name: str) -> None:
     matcher = CompanyMatcher(next_id=7)
-    layout = CsvLayout(matcher, {"deals": 1, "tranches": 1}, writing=True)
+    numbering = CsvNumbering(matcher, {"deals": 1, "tranches": 1}, writing=True)
     company_id = matcher.resolve(name, 2, "recipient")
     result = RowResult(2, [], Deal("A deal", parties=[Party(company_id)]))
-    (table, *_) = layout.batch([result], 0).tables
+    (table, *_) = numbering.batch(lay_out([result], matcher, True), {}, 0).tables
     assert table.name == "companies" and table.positions == tuple(range(len(table.columns)))
     (row,) = json.loads(table.rows)
     stored = matcher.new[company_id].name

@@ -17,28 +17,28 @@ from __future__ import annotations
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from itertools import islice
 from pathlib import Path
 
 from lodestone.core.company_match import CompanyMatcher
-from lodestone.core.csv_layout import Batch, CsvLayout
+from lodestone.core.csv_batch import BatchParser, parse_rows
 from lodestone.core.csv_mapping import ColumnMapping, Explicit, check_kind, resolve_mapping
+from lodestone.core.csv_numbering import Batch, CsvNumbering
 from lodestone.core.csv_report import LISTED, CsvImportReport, write_rejected
 from lodestone.core.csv_rows import RowParser, RowResult
 from lodestone.core.csv_source import CsvImportError, CsvSource
 from lodestone.core.csv_store import CsvStore
 from lodestone.core.csv_values import check_date_format
+from lodestone.core.csv_workers import Pipeline, parsed_batches
 from lodestone.core.db import open_tracker
 from lodestone.core.money import is_currency
 from lodestone.core.progress import CancelCheck, Progress, Ticker, collector_paused
 
-__all__ = ["LISTED", "CsvImportError", "CsvImportReport", "ImportOptionError", "import_csv",
-           "preview", "write_rejected"]  # fmt: skip
+__all__ = ["LISTED", "CsvImportError", "CsvImportReport", "ImportOptionError", "Pipeline",
+           "import_csv", "preview", "write_rejected"]  # fmt: skip
 
 PREVIEW_ROWS = 20
-BATCH_ROWS = 5000  # rows parsed while the batch before them is stored
+PIPELINE = Pipeline.default()  # batches of 5,000 rows; worker processes from 1 MiB on
 SWITCH_SECONDS = 0.0005  # how long a thread waits for the interpreter lock during an import
 
 
@@ -96,48 +96,6 @@ def _switching_often() -> Iterator[None]:
         sys.setswitchinterval(was)
 
 
-def _parse(parser: RowParser, rows: Iterator[tuple[int, list[str]]]) -> list[RowResult]:
-    results = [parser.parse(number, cells) for number, cells in rows]
-    if parser.mapping.kind == "companies":
-        _check_parents(results, parser)
-    return results
-
-
-@contextmanager
-def _batches(source: CsvSource, parser: RowParser,
-             layout: CsvLayout) -> Iterator[Iterator[Batch]]:  # fmt: skip
-    """The rows of the file parsed and laid out batch by batch, each next batch on a worker
-    thread while the caller stores the one before: SQLite releases the interpreter lock while
-    it writes, so both cores work. A file of companies is one batch, since a company's parent
-    may be defined by any later row. The worker has finished when the block is left."""
-    rows = source.rows()
-    size = None if parser.mapping.kind == "companies" else BATCH_ROWS
-
-    def parse_next() -> Batch | None:
-        results = _parse(parser, islice(rows, size))
-        return layout.batch(results, source.bytes_read) if results else None
-
-    def batches() -> Iterator[Batch]:
-        future = pool.submit(parse_next)
-        while (batch := future.result()) is not None:
-            future = pool.submit(parse_next)
-            yield batch
-
-    with ThreadPoolExecutor(1, thread_name_prefix="lodestone-csv") as pool:
-        yield batches()
-
-
-def _check_parents(results: list[RowResult], parser: RowParser) -> None:
-    """A company whose parent is defined by an invalid row cannot be stored either."""
-    invalid = {id(r) for r in results if not r.ok}
-    by_company = {r.record.id: r for r in results if r.record is not None}
-    for result in results:
-        parent = getattr(result.record, "parent_id", None)
-        if result.ok and parent in by_company and id(by_company[parent]) in invalid:
-            row = by_company[parent].row
-            parser.reject(result, "parent", f"Parent company is on row {row}, which has errors")
-
-
 def preview(
     path: Path | str, kind: str, mapping: Explicit = (), *,
     conn: sqlite3.Connection | None = None, currency: str | None = None,
@@ -153,7 +111,7 @@ def preview(
     if conn is not None:
         matcher = CompanyMatcher.from_tracker(conn, company_choices)
     parser = RowParser(columns, matcher, currency, date_format)
-    return columns, _parse(parser, iter(source.sample(limit)))
+    return columns, parse_rows(parser, source.sample(limit))
 
 
 def import_csv(
@@ -162,7 +120,7 @@ def import_csv(
     skip_invalid: bool = False, dry_run: bool = False,
     company_choices: Mapping[str, int] | None = None,
     progress: Progress | None = None, cancelled: CancelCheck | None = None,
-    before_write: Callable[[], None] | None = None,
+    before_write: Callable[[], None] | None = None, pipeline: Pipeline | None = None,
 ) -> CsvImportReport:  # fmt: skip
     """Import the rows of the CSV file at `path` as records of `kind` (module docstring).
 
@@ -174,6 +132,7 @@ def import_csv(
     checked and about to be stored (not in a dry run): the place for a backup. Rows are
     stored in batches as they are checked, all in one transaction that is rolled back unless
     every row was valid (or `skip_invalid`), so `before_write()` runs before the first batch.
+    `pipeline` says how the rows are parsed (batch size, worker processes; `csv_workers`).
     """
     check_options(kind, currency, date_format)
     source = CsvSource.open(path)
@@ -184,12 +143,14 @@ def import_csv(
     ticker = Ticker(source.size, progress, cancelled, "The import")
     with collector_paused(), _transaction(conn_or_path, write=not dry_run) as conn:
         matcher = CompanyMatcher.from_tracker(conn, company_choices)
-        parser = RowParser(report.mapping, matcher, currency, date_format)
+        parser = BatchParser(RowParser(report.mapping, matcher, currency, date_format))
         store = None if dry_run else CsvStore(conn, source.path.name)
-        layout = CsvLayout(matcher, store.next_ids() if store else {}, writing=store is not None,
-                           defaults=store.defaults if store else None)  # fmt: skip
+        numbering = CsvNumbering(matcher, store.next_ids() if store else {},
+                                 writing=store is not None,
+                                 defaults=store.defaults if store else None)  # fmt: skip
         try:
-            _read(source, parser, layout, store, report, ticker, skip_invalid, before_write)
+            _read(source, parser, numbering, store, report, ticker, skip_invalid, before_write,
+                  pipeline or PIPELINE)
             report.matched, report.duplicates = matcher.matched, matcher.duplicates
             if report.invalid and not skip_invalid:
                 return report
@@ -206,22 +167,24 @@ def import_csv(
     return report
 
 
-def _read(source: CsvSource, parser: RowParser, layout: CsvLayout, store: CsvStore | None,
-          report: CsvImportReport, ticker: Ticker, skip_invalid: bool,
-          before_write: Callable[[], None] | None) -> None:  # fmt: skip
+def _read(source: CsvSource, parser: BatchParser, numbering: CsvNumbering,
+          store: CsvStore | None, report: CsvImportReport, ticker: Ticker, skip_invalid: bool,
+          before_write: Callable[[], None] | None, pipeline: Pipeline) -> None:  # fmt: skip
     """Check every row into `report`, storing each batch as it comes for as long as the import
     can still succeed (until an invalid row without `skip_invalid`: then only checking)."""
     stored, new_companies = 0, []
-    with _switching_often(), _batches(source, parser, layout) as batches:
-        for batch in batches:
+    batches = parsed_batches(source, parser, pipeline, lambda: numbering.writing,
+                             lambda parsed, moved, read: numbering.batch(parsed.laid, moved, read))
+    with _switching_often(), batches as numbered:
+        for batch in numbered:
             report.rows += batch.rows
             report.invalid += [r for r in batch.results if not r.ok]
             report.skipped += [r for r in batch.results if r.ok and r.note]
             if report.invalid and not skip_invalid:
-                layout.writing = False  # from the next batch parsed on: nothing will be stored
+                numbering.writing = False  # from the next batch on: nothing will be stored
             stored += batch.stored
             new_companies += batch.new_companies
-            if store is not None and batch.tables and layout.writing:
+            if store is not None and batch.tables and numbering.writing:
                 if not store.started:
                     if before_write is not None:
                         before_write()

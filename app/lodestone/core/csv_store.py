@@ -1,8 +1,8 @@
 """Storing the batches of a CSV import, inside the caller's transaction.
 
 `Repository.save` is right for a form (one record, its own transaction) but spends most of its
-time on per-record bookkeeping; a hundred thousand rows must go in batches. `CsvLayout` lays
-out each batch's records on the thread that parses; here each table's rows of a batch go in
+time on per-record bookkeeping; a hundred thousand rows must go in batches. `csv_layout` lays
+out each batch's records where it is parsed; here each table's rows of a batch go in
 with one statement that reads them from one JSON parameter, so SQLite works with the
 interpreter lock released while the next batch is parsed (and the window stays responsive).
 
@@ -28,7 +28,8 @@ from lodestone.core.bulk_indexes import (
     search_index_sql,
     worth_deferring,
 )
-from lodestone.core.csv_layout import TABLES, Batch, Defaults, Table, to_json
+from lodestone.core.csv_layout import TABLES, to_json
+from lodestone.core.csv_numbering import Batch, Defaults, Table
 from lodestone.core.records import Source
 
 CACHE_KIB = 256 * 1024  # a larger page cache while an import writes (256 MiB at most)
