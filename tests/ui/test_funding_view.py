@@ -187,6 +187,8 @@ def test_pyqtgraph_loads_only_with_the_view() -> None:
 
 
 def test_currencies_are_counted_again_only_when_records_change(qtbot, view, ctx, monkeypatch):
+    """From the figures' own facts, on arrival: a regroup counts nothing, a new currency in
+    the records shows up, and no query runs on the GUI thread for it."""
     from lodestone.core.money import parse_money
     from lodestone.core.records import Deal as DealRecord
     from lodestone.ui import funding_view
@@ -194,13 +196,31 @@ def test_currencies_are_counted_again_only_when_records_change(qtbot, view, ctx,
     counted = []
     original = funding_view.currencies_present
     monkeypatch.setattr(funding_view, "currencies_present",
-                        lambda conn: counted.append(1) or original(conn))  # fmt: skip
-    view.refresh()  # a regroup, say
+                        lambda facts: counted.append(1) or original(facts))  # fmt: skip
+    choose(qtbot, view, view.group_by, "quarter")  # a regroup
     assert counted == []
     ctx.repo.save(DealRecord("Euro deal", amount=parse_money("€5M")))
-    view.refresh()
+    qtbot.waitUntil(lambda: view.currency.findText("EUR") >= 0)
     assert counted == [1]
-    assert view.currency.findText("EUR") >= 0
+
+
+def test_the_most_used_currency_is_chosen_and_follows_the_records(qtbot, make_ctx) -> None:
+    from lodestone.core.money import parse_money
+    from lodestone.core.records import Deal as DealRecord
+
+    ctx = make_ctx(name="euros.db")
+    ctx.repo.save(DealRecord("Euro deal", amount=parse_money("€5M")))
+    widget = FundingView(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    arrived(qtbot, widget)
+    assert widget.data.currency == "EUR" and widget.currency.currentData() == "currency:EUR"
+    ctx.repo.delete("deal", ctx.repo.conn.execute("SELECT id FROM deals").fetchone()[0])
+    for n in range(2):
+        ctx.repo.save(DealRecord(f"Dollar deal {n}", amount=parse_money("$5M")))
+    qtbot.waitUntil(lambda: widget.currency.currentData() == "currency:USD")
+    arrived(qtbot, widget)
+    assert widget.data.currency == "USD" and widget.data.bars
 
 
 def test_regrouping_never_waits_for_the_figures(qtbot, view, monkeypatch) -> None:

@@ -134,18 +134,22 @@ def _checked(query: FundingQuery) -> FundingQuery:
     return replace(query, filters=replace(query.filters, deleted=False, sort=""))
 
 
-def _amounts(conn: sqlite3.Connection, facts: Facts, query: FundingQuery) -> Amounts | None:
+def _resolved(query: FundingQuery, facts: Facts) -> FundingQuery:
+    """No currency given: the most used one (None when no deal has an amount)."""
+    if query.reporting is not None or query.currency is not None:
+        return query
+    present = currencies_present(facts)
+    return replace(query, currency=present[0]) if present else query
+
+
+def _amounts(facts: Facts, query: FundingQuery) -> Amounts | None:
     if query.reporting is not None:
         return converted_to(facts, query.reporting)
-    currency = query.currency
-    if currency is None:
-        present = currencies_present(conn)
-        currency = present[0] if present else None
-    return None if currency is None else in_currency(facts, currency)
+    return None if query.currency is None else in_currency(facts, query.currency)
 
 
 def _frame(conn: sqlite3.Connection, query: FundingQuery, facts: Facts) -> Frame | None:
-    amounts = _amounts(conn, facts, query)
+    amounts = _amounts(facts, query)
     if amounts is None:
         return None
     return frame(facts, amounts, chosen(conn, facts, query.filters), query.by)
@@ -158,6 +162,7 @@ def breakdown(conn: sqlite3.Connection, query: FundingQuery | None = None, *,
     `facts` read from the same tracker before (`load_facts`) spare reading them again."""
     query = _checked(replace(query or FundingQuery(), **options))
     facts = load_facts(conn) if facts is None else facts
+    query = _resolved(query, facts)
     found = _frame(conn, query, facts)
     if found is None:
         return Breakdown(query, None, (), (), None, 0, (), 0, (), 0, facts)

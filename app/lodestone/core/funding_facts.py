@@ -183,13 +183,10 @@ def _rates(conn: sqlite3.Connection) -> dict[str, list[tuple[str, int, str]]]:
     return rates
 
 
-def currencies_present(conn: sqlite3.Connection) -> list[str]:
+def currencies_present(facts: Facts) -> list[str]:
     """Currencies of live deals' headlines and tranches, the most used first."""
-    rows = conn.execute(
-        "SELECT c, SUM(n) FROM (SELECT currency AS c, COUNT(*) AS n FROM deals "
-        "WHERE deleted_at IS NULL AND currency IS NOT NULL GROUP BY currency UNION ALL "
-        "SELECT tr.currency, COUNT(*) FROM tranches tr JOIN deals t ON t.id = tr.deal_id "
-        "WHERE t.deleted_at IS NULL AND tr.currency IS NOT NULL GROUP BY tr.currency) "
-        "GROUP BY c ORDER BY 2 DESC, c"
-    )
-    return [r[0] for r in rows]
+    size = len(facts.currencies)
+    used = (np.bincount(facts.head_cur[facts.head_cur != NONE], minlength=size)
+            + np.bincount(facts.cur, minlength=size)).tolist()  # fmt: skip
+    found = [(-n, code) for code, n in zip(facts.currencies, used, strict=True) if n]
+    return [code for _, code in sorted(found)]

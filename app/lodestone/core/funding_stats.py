@@ -14,9 +14,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from lodestone.core.funding import Breakdown, FundingQuery, breakdown, currencies_present
+from lodestone.core.funding import Breakdown, FundingQuery, breakdown
 from lodestone.core.funding_dimensions import STATS_BY
-from lodestone.core.funding_facts import load_facts
+from lodestone.core.funding_facts import currencies_present, load_facts
 from lodestone.core.money import money_sum, to_decimal_string
 from lodestone.core.queries import ListQuery
 
@@ -70,9 +70,9 @@ def stats(
     conn: sqlite3.Connection, by: str = "year", currency: str | None = None
 ) -> dict[str, Any]:
     """Record counts and, per group and currency, the total the funding chart shows."""
-    currencies = [currency] if currency is not None else currencies_present(conn)
-    totals: list[dict[str, Any]] = []
     facts = load_facts(conn)  # read once, regrouped per currency
+    currencies = [currency] if currency is not None else currencies_present(facts)
+    totals: list[dict[str, Any]] = []
     for code in currencies:
         totals.extend(group_totals(breakdown(conn, stats_query(by, code), facts=facts), by))
     return {"counts": _counts(conn), "by": by, "totals": totals}

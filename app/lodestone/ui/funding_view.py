@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.exchange_rates import list_rates
-from lodestone.core.funding import Breakdown, FundingQuery, breakdown, currencies_present
+from lodestone.core.funding import Breakdown, FundingQuery, breakdown
 from lodestone.core.funding import segment_deal_ids as deal_ids_of
+from lodestone.core.funding_facts import Facts, currencies_present
 from lodestone.core.funding_stats import write_csv
 from lodestone.core.queries import ListQuery
 from lodestone.ui.context import AppContext
@@ -69,6 +69,8 @@ class FundingView(QWidget):
         self.group_by = _combo("funding.groupBy", "Group by", GROUPS)
         self.stack_by = _combo("funding.stackBy", "Stack by", STACKS)
         self.currency = _combo("funding.currency", "Currency", ())
+        # filled when the first figures arrive: as wide as its longest choice then
+        self.currency.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.rates_button = QPushButton("Exchange Rates…")
         self.rates_button.setObjectName("funding.exchangeRates")
         self.export_button = export_button(self, (
@@ -200,15 +202,15 @@ class FundingView(QWidget):
         if self._stale:
             self._timer.start()
 
-    def _fill_currencies(self) -> None:
-        """Currencies present, then "converted to" each of them and each rates' base; counted
-        again only after records changed (a regroup changes no currency)."""
+    def _fill_currencies(self, facts: Facts) -> None:
+        """Currencies present, then "converted to" each of them and each rates' base: taken
+        from the facts the figures came from, counted again only after records changed (a
+        regroup changes no currency), never by a query on the GUI thread."""
         if not self._currencies_stale:
             return
         self._currencies_stale = False
-        conn = self.ctx.repo.conn
-        present = currencies_present(conn)
-        bases = dict.fromkeys([*present, *(r.base for r in list_rates(conn))])
+        present = currencies_present(facts)
+        bases = dict.fromkeys([*present, *facts.rates])
         options = [(f"currency:{c}", c) for c in present]  # item data: "mode:CODE"
         options += [(f"reporting:{c}", f"All in {c} (converted)") for c in bases]
         if [self.currency.itemData(i) for i in range(self.currency.count())] == [
@@ -226,10 +228,13 @@ class FundingView(QWidget):
         """Compute the chart again, in the background; it is drawn when the figures arrive."""
         self._timer.stop()
         self._stale = False
-        self._fill_currencies()
         self._loader.request(self.query())
 
     def _show(self, data: Breakdown) -> None:
+        if data.facts is not None:
+            self._fill_currencies(data.facts)
+            if self.query() != data.query:  # the currency chosen went with the records
+                self._schedule()
         self.data = data
         self.chart.show_breakdown(data)
         self.model.set_breakdown(data)
@@ -271,11 +276,13 @@ class FundingView(QWidget):
 
     def prepare_render(self) -> None:
         """Draw the current figures before returning, for a screenshot."""
-        self._timer.stop()
-        self._stale = False
         self._loader.cancel()
-        self._fill_currencies()
-        self._show(breakdown(self.ctx.repo.conn, self.query()))
+        for _ in range(2):  # again if the currencies the first figures came with changed it
+            self._show(breakdown(self.ctx.repo.conn, self.query()))
+            self._timer.stop()
+            self._stale = False
+            if self.data is not None and self.data.query == self.query():
+                break
 
     def render_to(self, path: Path, size: tuple[int, int] = (1280, 800)) -> Path:
         """Save the whole view as PNG (or, for a .svg path, the chart as SVG)."""
