@@ -145,6 +145,17 @@ def test_import_100k_csv_rows(bench_table: BenchTable, tmp_path: Path) -> None:
                     floor=None if floor is None else floor * 1000,
                     target=Target(ratio=1, strict=True),
                     note="floor: sqlite-utils insert --csv (text as is, no index or log)")
+    checked = None
+
+    def check() -> None:
+        nonlocal checked
+        checked = import_csv(tmp_path / "checked.db", awards, "deals", dry_run=True)
+
+    seconds = _seconds(check)
+    assert checked is not None and checked.rows == CSV_ROWS and not checked.written
+    bench_table.add(f"import-csv {CSV_ROWS:,} deal rows, checked only (dry run)", None,
+                    seconds * 1000, floor=None if floor is None else floor * 1000,
+                    note="parsing and checking every cell, on one core; nothing stored")
 
 
 def _assert_complete(tracker: Path, records: int) -> None:

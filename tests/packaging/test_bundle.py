@@ -78,6 +78,27 @@ def test_check_refuses_a_file_that_is_not_a_tracker(tmp_path: Path) -> None:
     assert bogus.read_text() == "not a database\n"
 
 
+def test_a_big_csv_import_parses_in_worker_processes(tmp_path: Path) -> None:
+    """Workers of a frozen program are the program itself started again: without
+    `freeze_support` first thing, each would run the command (or open the window) anew."""
+    awards = tmp_path / "awards.csv"
+    lines = ["Recipient Name,Award Amount (USD),Action Date,Award Description"]
+    lines += [f"Company {n % 300},\"{(n + 1) * 1000:,}\",2025-0{n % 9 + 1}-15,Award {n} for magnets"
+              for n in range(20_000)]  # fmt: skip
+    awards.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert awards.stat().st_size > 1 << 20  # big enough to start the workers
+    tracker = tmp_path / "t.db"
+    env = {**bundle_env(tmp_path / "home"), "LODESTONE_CSV_PROCESSES": "2"}
+    result = subprocess.run([str(BUNDLE), "import-csv", "--db", str(tracker), "--kind", "deals",
+                             str(awards)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                            timeout=TIMEOUT)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    checked = run_bundle(tmp_path, "stats", "--db", str(tracker), "--json")
+    assert checked.returncode == 0, checked.stderr
+    assert "\"deals\": 20000" in checked.stdout
+
+
 def test_window_opens_and_keeps_running(tmp_path: Path) -> None:
     """The GUI path (main window, forms, icon) starts: the tracker it opens gets created and
     the process is still up a moment later, with no traceback."""
