@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from lodestone.ui.collector import spare_long_lived
 from lodestone.ui.context import AppContext
 from lodestone.ui.list_page import ListPage
 from lodestone.ui.main_window import MainWindow
@@ -58,6 +59,7 @@ def open_window(ctx: AppContext, view: str = IDLE_VIEW) -> MainWindow:
     """A main window over `ctx`, shown and painted, on `view`."""
     ctx.settings.setValue("window/view", view)
     window = MainWindow(ctx)
+    spare_long_lived(window)  # the collector as the app runs it
     window.resize(*SIZE)
     painted(window, window.show)
     return window

@@ -10,7 +10,6 @@ the next start can tell that nothing touched it since and need not check it agai
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +27,7 @@ from lodestone.core.recovery import cloud_sync_warning
 from lodestone.core.repository import Repository
 from lodestone.core.schema import SCHEMA_VERSION
 from lodestone.core.session import Session, open_for_writing, open_readonly
+from lodestone.ui.collector import spare_long_lived
 from lodestone.ui.context import AppContext, settings_for
 from lodestone.ui.jobs import Job
 from lodestone.ui.main_window import MainWindow
@@ -161,6 +161,7 @@ class WindowManager:
         window.restoreRequested.connect(self.restore)
         window.remember_file()
         self._start_backups(window, session)
+        spare_long_lived(window)  # and the collector, paused at start (cli), runs from its paint
         window.show()
         self.window = window
         if old is not None:
@@ -240,8 +241,6 @@ def run_gui(db_path: Path, paths: AppPaths, example: bool = False, *,
         db_path = last_file(paths) or db_path
     if not manager.open(db_path, create=True):
         return 1
-    if manager.window is not None:  # paused while the window's modules loaded (cli)
-        manager.window.firstPainted.connect(gc.enable)
     status = app.exec()
     manager.close()
     return status

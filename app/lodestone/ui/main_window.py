@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
     exampleRequested = Signal()
     restoreRequested = Signal(object)  # the Path of a backup to restore
     firstPainted = Signal()
+    viewBuilt = Signal(str)  # noqa: N815 - a view's page was built, the first time it is shown
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -219,6 +220,7 @@ class MainWindow(QMainWindow):
         if key not in self.pages:
             self.pages[key] = self._build_page(key)
             self.stack.addWidget(self.pages[key])
+            self.viewBuilt.emit(key)
         return self.pages[key]
 
     def _build_page(self, key: str) -> QWidget:
