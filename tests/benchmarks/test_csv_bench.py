@@ -27,6 +27,7 @@ import pytest
 from bench_harness import CACHE
 from bench_table import BenchTable, Target
 from lodestone.core.csv_import import import_csv
+from lodestone.core.db import open_tracker
 from lodestone.core.snapshot import export_snapshot, import_snapshot
 from lodestone.core.snapshot_format import FILES
 
@@ -146,6 +147,7 @@ def test_import_100k_csv_rows(bench_table: BenchTable, tmp_path: Path) -> None:
                     target=Target(ratio=1, strict=True),
                     note="floor: sqlite-utils insert --csv (text as is, no index or log)")
     checked = None
+    open_tracker(tmp_path / "checked.db").close()  # a new, empty tracker, as the import had
 
     def check() -> None:
         nonlocal checked

@@ -106,6 +106,23 @@ def test_scalar_and_related_facets(filled: Repository):
     assert dict(facet_counts(filled.conn, narrowed, "instrument"))["equity"] == 2
 
 
+@pytest.mark.parametrize("kind", ["deal", "event"])
+def test_a_company_s_records_are_found_from_its_name(filled: Repository, kind: str):
+    """A company's form lists its deals and events through the Company facet: SQLite must find
+    the company by its name, then its links, never read every link (40 ms for one company
+    among 100,000 deals)."""
+    trace: list[str] = []
+    filled.conn.set_trace_callback(trace.append)
+    try:
+        fetch_rows(filled.conn, ListQuery(kind, filters=(("company", ("MP Materials",)),)), 0, 50)
+    finally:
+        filled.conn.set_trace_callback(None)
+    [sql] = [s for s in trace if s.startswith("SELECT")]
+    plan = " ".join(row[3] for row in filled.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "SEARCH f USING COVERING INDEX companies_name (name=?)" in plan
+    assert "SCAN l" not in plan and "SCAN f" not in plan
+
+
 def test_json_and_tag_facets(filled: Repository):
     query = ListQuery("company")
     assert dict(facet_counts(filled.conn, query, "stage"))["magnets"] == 1

@@ -339,6 +339,11 @@ INSERT INTO {table}_fts ({table}_fts) VALUES ('optimize');
 
 SCHEMA_8 = "".join(_prefix_fts(table) for table in ("companies", "deals", "events", "sources"))
 
+# A company's deals and events (its form's lists, the lists' Company facet) are found by its
+# name as stored; the name's only indexes fold case, so SQLite read every party link instead and
+# looked up its company (40 ms for one company among 100,000 deals; a lookup by name, ~1 ms).
+SCHEMA_9 = "CREATE INDEX companies_name ON companies(name);"
+
 # The numbered migrations, in order. Never edit a step that has shipped: add the next one.
 STEPS: tuple[tuple[str, str], ...] = (
     ("0001_initial", SCHEMA_1),
@@ -349,6 +354,7 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("0006_trash_indexes", SCHEMA_6),
     ("0007_stored_names", SCHEMA_7),
     ("0008_search_prefixes", SCHEMA_8),
+    ("0009_company_names", SCHEMA_9),
 )
 SCHEMA_VERSION = len(STEPS)
 KNOWN_MIGRATIONS = tuple(name for name, _ in STEPS)
