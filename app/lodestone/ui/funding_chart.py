@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton, QVBoxLayout, QWidget
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton, QVBoxLayout, QWid
 from lodestone.core.funding import UNALLOCATED, Bar, Breakdown, Key, Segment
 from lodestone.core.money import CURRENCY_DIGITS, Money, format_money
 from lodestone.core.vocabulary import INSTRUMENTS
+from lodestone.ui.chart_colours import ChartColours, recoloured
 
 BAR_WIDTH = 0.7
 # Colour-blind-safe colours (Okabe-Ito first), fixed per instrument and funder type so a loan
@@ -117,13 +118,12 @@ class FundingChart(QWidget):
         super().__init__(parent)
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.setObjectName("funding.chart")
-        self.canvas.setBackground("w")
         self.axis = MoneyAxis("left")
         self.axis.enableAutoSIPrefix(False)
         self.axis.setWidth(76)  # room for "PKR 1.25B" from the first paint on
         self.plot = self.canvas.addPlot(row=0, col=0, axisItems={"left": self.axis})
         side = self.canvas.addLayout(row=0, col=1)  # the legend at the top right, beside
-        self.legend = pg.LegendItem(labelTextColor="k")
+        self.legend = pg.LegendItem()
         side.addItem(self.legend, row=0, col=0)
         side.addItem(pg.LabelItem(""), row=1, col=0)
         side.layout.setRowStretchFactor(1, 1)
@@ -132,9 +132,9 @@ class FundingChart(QWidget):
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        for side in ("left", "bottom"):
-            self.plot.getAxis(side).setTextPen("k")
-            self.plot.getAxis(side).setPen("k")
+        self.colours = ChartColours.of(self)
+        self.colours.paint(self.canvas, [self.plot.getAxis(s) for s in ("left", "bottom")],
+                           self.legend)  # fmt: skip
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.canvas)
@@ -144,6 +144,16 @@ class FundingChart(QWidget):
         self.canvas.scene().sigMouseMoved.connect(self._hover)
         self.canvas.scene().sigMouseClicked.connect(self._click)
         self.plot.getViewBox().sigResized.connect(self._label_bars)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
+        super().changeEvent(event)
+        if (colours := recoloured(self, event)) is not None:
+            self.colours = colours
+            self.colours.paint(self.canvas, [self.plot.getAxis(s) for s in ("left", "bottom")],
+                               self.legend)  # fmt: skip
+            shown, self.data = self.data, None
+            if shown is not None:
+                self.show_breakdown(shown)  # bars parted by lines of the new background
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -157,7 +167,7 @@ class FundingChart(QWidget):
             self.legend.clear()
         items, self.items, self.placed, self.data = self.items, [], [], data
         self.axis.currency = data.currency
-        self.plot.setTitle(title(data), color="k")
+        self.plot.setTitle(title(data), color=self.colours.foreground)
         bottoms = [0.0] * len(data.bars)
         for position, (key, label) in enumerate(data.stacks):
             x0: list[float] = []
@@ -191,7 +201,7 @@ class FundingChart(QWidget):
                   heights: list) -> None:  # fmt: skip
         colour = colour_for(key, position)
         pen = pg.mkPen("#808080", style=Qt.PenStyle.DashLine) if key == UNALLOCATED else (
-            pg.mkPen("w", width=1))  # fmt: skip
+            pg.mkPen(self.colours.background, width=1))  # segments parted by a background line
         item = pg.BarGraphItem(x0=x0, y0=y0, width=BAR_WIDTH, height=heights, brush=colour,
                                pen=pen, name=label)  # fmt: skip
         self.plot.addItem(item)

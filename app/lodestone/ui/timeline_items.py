@@ -29,7 +29,7 @@ STYLES: dict[str, tuple[str, str]] = {
     "production": ("#3D9BB8", "h"),
     "stake": ("#DD8452", "star"),
     "other": ("#7F7F7F", "+"),
-    "deal": ("#1B2A49", "o"),
+    "deal": ("#8C564B", "o"),  # brown: clear on a light or a dark background alike
 }
 CATEGORIES = (*EVENT_KINDS, "deal")
 CATEGORY_INDEX = {name: index for index, name in enumerate(CATEGORIES)}

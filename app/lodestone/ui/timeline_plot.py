@@ -11,18 +11,17 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters as exporters
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
 from lodestone.core.timeline import Lane, day_x
+from lodestone.ui.chart_colours import ChartColours, recoloured
 from lodestone.ui.timeline_items import TimelineLayer
 
 DAY_SECONDS = 86400
 
-BACKGROUND = "#FFFFFF"
-FOREGROUND = "#303030"
 LANE_AXIS_WIDTH = 190
 LABEL_MARGIN = 22  # tick and spacing: a wider label is not drawn at all by AxisItem
 MIN_DAYS_SHOWN = 3
@@ -58,12 +57,11 @@ class TimelineCanvas(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, show=False)
-        self.setBackground(BACKGROUND)
         self.date_axis = DayAxis()
         self.lane_axis = pg.AxisItem(orientation="left")
         self.plot = pg.PlotItem(axisItems={"bottom": self.date_axis, "left": self.lane_axis})
         self.addItem(self.plot, row=0, col=0)
-        self.legend = pg.LegendItem(colCount=5, labelTextColor=FOREGROUND)
+        self.legend = pg.LegendItem(colCount=5)
         self.addItem(self.legend, row=1, col=0)
         self.ci.layout.setRowStretchFactor(0, 10)
         self.view: pg.ViewBox = self.plot.getViewBox()
@@ -75,9 +73,8 @@ class TimelineCanvas(pg.GraphicsLayoutWidget):
                             minXRange=MIN_DAYS_SHOWN, maxXRange=MAX_YEARS_SHOWN * 365)
         self.plot.hideButtons()
         self.plot.showGrid(x=True, y=False, alpha=0.25)
-        for axis in (self.date_axis, self.lane_axis):
-            axis.setPen(pg.mkPen(FOREGROUND))
-            axis.setTextPen(pg.mkPen(FOREGROUND))
+        self.colours = ChartColours.of(self)
+        self.colours.paint(self, [self.date_axis, self.lane_axis], self.legend)
         self.lane_axis.setWidth(LANE_AXIS_WIDTH)
         self.layer = TimelineLayer(self.view, self.legend)
         self._separators: list[pg.InfiniteLine] = []
@@ -94,10 +91,18 @@ class TimelineCanvas(pg.GraphicsLayoutWidget):
         for line in self._separators:
             self.view.removeItem(line)
         self._separators = [
-            pg.InfiniteLine(pos=i + 0.5, angle=0, pen=pg.mkPen(QColor(0, 0, 0, 40)))
+            pg.InfiniteLine(pos=i + 0.5, angle=0, pen=pg.mkPen(self.colours.faint()))
             for i in shown if i + 1 < len(lanes)]
         for line in self._separators:
             self.view.addItem(line, ignoreBounds=True)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
+        super().changeEvent(event)
+        if (colours := recoloured(self, event)) is not None:
+            self.colours = colours
+            self.colours.paint(self, [self.date_axis, self.lane_axis], self.legend)
+            for line in self._separators:
+                line.setPen(pg.mkPen(self.colours.faint()))
 
     def visible_days(self) -> tuple[float, float]:
         """The x range shown, in view units (days since 1970-01-01)."""
@@ -121,7 +126,7 @@ class TimelineCanvas(pg.GraphicsLayoutWidget):
                              "choose a .png or .svg file name")
         if suffix == ".png":
             exporter = exporters.ImageExporter(self.ci)
-            exporter.parameters()["background"] = QColor(BACKGROUND)
+            exporter.parameters()["background"] = self.colours.background
             exporter.export(str(path))
         else:
             self._export_svg(path)
