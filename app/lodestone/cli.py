@@ -93,7 +93,9 @@ def _db_option(parser: argparse.ArgumentParser, help_text: str, required: bool =
     parser.add_argument("--db", metavar="PATH", type=Path, required=required, help=help_text)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; without its commands for a start of the window, which
+    names none (building them imports the modules that describe them: 14 ms of every start)."""
     formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog=PROG, description=_DESCRIPTION, epilog=_EPILOG, formatter_class=formatter,
@@ -105,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open this tracker file instead of your own (created if missing)")
     window.add_argument("--example", action="store_true",
                         help="open the bundled example tracker (your own is not touched)")
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     check = commands.add_parser(
@@ -163,8 +168,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def starts_the_window(argv: Sequence[str]) -> bool:
+    """`lodestone`, `lodestone --db PATH` or `lodestone --example`: no command, no help, nothing
+    the window's own options do not cover (anything else gets the whole parser, and its
+    messages)."""
+    tokens = list(argv)
+    while tokens:
+        token = tokens.pop(0)
+        if token == "--db" and tokens:
+            tokens.pop(0)
+        elif token != "--example" and not token.startswith("--db="):
+            return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(with_commands=not starts_the_window(argv))
     args = parser.parse_args(argv)
     if args.command is not None and (args.window_db is not None or args.example):
         parser.error(f"--db and --example before a command are for the window; "

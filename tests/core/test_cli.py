@@ -79,6 +79,26 @@ def test_each_command_has_help_with_examples(home: Path, command: str):
 
 # -- bad arguments ---------------------------------------------------------------------------
 
+@pytest.mark.parametrize("args", [[], ["--db", "a.db"], ["--db=a.db"], ["--example"],
+                                  ["--db", "a.db", "--example"]])  # fmt: skip
+def test_a_start_of_the_window_reads_the_same_without_the_commands(args: list[str]):
+    assert cli.starts_the_window(args)
+    whole, window = cli.build_parser(), cli.build_parser(with_commands=False)
+    if args[1:2] == ["a.db"] and "--example" in args:  # refused alike, by both
+        for parser in (whole, window):
+            with pytest.raises(SystemExit):
+                parser.parse_args(args)
+        return
+    assert vars(window.parse_args(args)) == vars(whole.parse_args(args))
+
+
+@pytest.mark.parametrize("args", [["check"], ["--help"], ["-h"], ["--db"], ["--bogus"],
+                                  ["--db", "a.db", "check"], ["--version"], ["stats", "--db",
+                                  "a.db"], ["--example", "x"]])  # fmt: skip
+def test_anything_else_gets_the_whole_parser(args: list[str]):
+    assert not cli.starts_the_window(args)
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [

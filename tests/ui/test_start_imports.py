@@ -53,6 +53,7 @@ NOT_BEFORE_FIRST_PAINT = (
     "lodestone.core.csv_import",
     "lodestone.core.snapshot",
     "lodestone.core.example",
+    "lodestone.cli_",  # the commands' parsers: a start of the window names no command
     "pyqtgraph",
     "numpy",
     "sqlite_utils",
