@@ -5,7 +5,8 @@ or open every view and report the resident memory.
     python bench_child.py app TRACKER        `lodestone --db TRACKER`, the real start-up path,
                                              then quit as the analyst does (closing the window)
     python bench_child.py app-first TRACKER  the same start, then leave at once (os._exit)
-    python bench_child.py memory TRACKER     every view opened once, then VmRSS and VmHWM
+    python bench_child.py memory TRACKER     every view opened once, then VmRSS and VmHWM, and
+                                             how long a full garbage collection takes then
 
 Start-up modes print `painted <time.monotonic()>` once the window's first paint has been
 flushed (for the app, the paint that draws its first view's table: the deals list). The table
@@ -23,6 +24,7 @@ The first paint is watched here, with an event filter of this file's own, not wi
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -108,16 +110,25 @@ def _still_loading(page) -> bool:  # type: ignore[no-untyped-def]
     return getattr(page, "data", True) is None or (slot is not None and not slot.built)
 
 
+def _collect_ms() -> float:
+    """A full garbage collection, the pause the collector makes now and then on its own."""
+    started = time.perf_counter()
+    gc.collect()
+    return (time.perf_counter() - started) * 1000
+
+
 def memory(tracker: str) -> int:
     """Every view shown once over the tracker (read-only), then the resident set size."""
     from lodestone.core.paths import AppPaths
     from lodestone.ui.app import make_application, open_context
+    from lodestone.ui.collector import spare_long_lived
     from lodestone.ui.main_window import VIEWS, MainWindow
     from PySide6.QtWidgets import QApplication
 
     make_application()
     ctx = open_context(Path(tracker), AppPaths.default(), readonly=True)
     window = MainWindow(ctx)
+    spare_long_lived(window)
     window.resize(*SIZE)
     window.show()
     started = time.monotonic()
@@ -131,9 +142,12 @@ def memory(tracker: str) -> int:
             QApplication.processEvents()
             time.sleep(0.005)
         page.repaint()
-    print(json.dumps({"rss_kib": _status_kib("VmRSS"), "peak_kib": _status_kib("VmHWM"),
-                      "views": [v[0] for v in VIEWS],
-                      "seconds": time.monotonic() - started}), flush=True)  # fmt: skip
+    found = {"rss_kib": _status_kib("VmRSS"), "peak_kib": _status_kib("VmHWM"),
+             "views": [v[0] for v in VIEWS], "seconds": time.monotonic() - started}
+    collections = [_collect_ms()]  # as the app runs: the window's long-lived objects set aside
+    gc.unfreeze()
+    collections.append(_collect_ms())  # every object walked
+    print(json.dumps({**found, "collect_ms": collections}), flush=True)
     os._exit(0)
 
 
