@@ -26,11 +26,15 @@ class Job(QObject):
         super().__init__(parent)
         self._work = work
         self.running = False
+        # Connected first, so the job's own slot runs before any other: a slot that drops the
+        # last reference it keeps (a loader forgetting its finished job) then leaves no call
+        # queued for the job. Otherwise the worker thread, releasing the job after its work,
+        # could free it while the GUI thread delivers that call: a crash, now and then.
+        self.done.connect(self._finished)
+        self.failed.connect(self._finished)
 
     def start(self, pool: QThreadPool | None = None) -> None:
         self.running = True
-        self.done.connect(self._finished)
-        self.failed.connect(self._finished)
         (pool or QThreadPool.globalInstance()).start(Runnable(self))
 
     def _finished(self, *_: object) -> None:
