@@ -328,3 +328,22 @@ def test_undoing_an_edit_made_in_the_trash_puts_the_record_back(tmp_path: Path):
         assert snapshot_all(repo) == before
     finally:
         repo.close()
+
+
+def test_undoing_a_tranche_removal_never_takes_another_deal_s_tranche(tmp_path: Path):
+    """Found by the machine above: remove a deal's tranche, add a deal with one (it used to get
+    the freed id), move that deal to the Trash, undo the removal: the tranche came back by
+    taking the other deal's."""
+    repo = Repository.open(tmp_path / "t.db")
+    try:
+        first = repo.save(Deal("Magnet plant", tranches=[Tranche("loan")]))
+        kept = copy.deepcopy(first)
+        repo.save(Deal("Magnet plant", id=first.id))  # the tranche removed
+        other = repo.save(Deal("Offtake", tranches=[Tranche("grant")]))
+        assert other.tranches[0].id != kept.tranches[0].id
+        repo.delete("deal", other.id)
+        repo.save(kept)  # Undo: the deal as it was, its tranche with its id
+        assert [t.instrument for t in repo.get("deal", first.id).tranches] == ["loan"]
+        assert [t.instrument for t in repo.get("deal", other.id).tranches] == ["grant"]
+    finally:
+        repo.close()

@@ -330,8 +330,9 @@ class Repository:
                     tranche.id = self._insert("tranches", row)
                 else:
                     sets = ", ".join(f"{c} = ?" for c in row)
-                    cur = self.conn.execute(
-                        f"UPDATE tranches SET {sets} WHERE id = ?", [*row.values(), tranche.id]
+                    cur = self.conn.execute(  # this deal's tranche only, never another's
+                        f"UPDATE tranches SET {sets} WHERE id = ? AND deal_id = ?",
+                        [*row.values(), tranche.id, record.id],
                     )
                     if cur.rowcount == 0:  # undoing a removal brings the tranche back as it was
                         self._insert("tranches", {"id": tranche.id, **row})

@@ -344,6 +344,33 @@ SCHEMA_8 = "".join(_prefix_fts(table) for table in ("companies", "deals", "event
 # looked up its company (40 ms for one company among 100,000 deals; a lookup by name, ~1 ms).
 SCHEMA_9 = "CREATE INDEX companies_name ON companies(name);"
 
+# A tranche removed and then brought back by Undo keeps its id; but SQLite gave a new tranche the
+# highest id plus one, so a tranche added meanwhile (to another deal) could hold that id, and the
+# Undo moved it from its deal. With AUTOINCREMENT an id is never given twice.
+SCHEMA_10 = f"""
+CREATE TABLE tranches_numbered (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,
+    funder_id INTEGER REFERENCES companies(id),
+    instrument TEXT NOT NULL DEFAULT 'other' CHECK (instrument IN {sql_in(INSTRUMENTS)}),
+    amount_minor INTEGER,
+    currency TEXT,
+    status TEXT NOT NULL DEFAULT 'announced' CHECK (status IN {sql_in(TRANCHE_STATUSES)}),
+    notes TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL DEFAULT 0,
+    CHECK ((amount_minor IS NULL) = (currency IS NULL))
+);
+INSERT INTO tranches_numbered (id, deal_id, funder_id, instrument, amount_minor, currency, status,
+    notes, position)
+    SELECT id, deal_id, funder_id, instrument, amount_minor, currency, status, notes, position
+    FROM tranches;
+DROP TABLE tranches;
+ALTER TABLE tranches_numbered RENAME TO tranches;
+CREATE INDEX tranches_deal ON tranches(deal_id, position);
+CREATE INDEX tranches_funder ON tranches(funder_id);
+CREATE INDEX tranches_funding ON tranches(currency, deal_id, instrument, funder_id, amount_minor);
+"""
+
 # The numbered migrations, in order. Never edit a step that has shipped: add the next one.
 STEPS: tuple[tuple[str, str], ...] = (
     ("0001_initial", SCHEMA_1),
@@ -355,6 +382,7 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("0007_stored_names", SCHEMA_7),
     ("0008_search_prefixes", SCHEMA_8),
     ("0009_company_names", SCHEMA_9),
+    ("0010_tranche_ids", SCHEMA_10),
 )
 SCHEMA_VERSION = len(STEPS)
 KNOWN_MIGRATIONS = tuple(name for name, _ in STEPS)
