@@ -23,7 +23,7 @@ import numpy as np
 
 from lodestone.core.exchange_rates import has_rates_table
 from lodestone.core.funding_labels import FUNDER_TYPE_ORDER
-from lodestone.core.vocabulary import FUNDER_TYPES, INSTRUMENTS, sql_in
+from lodestone.core.vocabulary import FUNDER_TYPES, INSTRUMENTS, sql_codes
 
 NONE = -1
 _DEALS_INDEX = "deals_funding"  # (id, deleted_at, currency, amount_minor, announced_start, …)
@@ -102,11 +102,11 @@ def _read(conn: sqlite3.Connection) -> Facts:
         "json_group_array(IFNULL(amount_minor, 0)), json_group_array(currency) "
         f"FROM {deals} WHERE deleted_at IS NULL",
     )
-    instruments = " ".join(f"WHEN {sql_in((kind,))[1:-1]} THEN {n}"
-                           for n, kind in enumerate(INSTRUMENTS))  # fmt: skip
+    instruments = sql_codes("instrument", {kind: n for n, kind in enumerate(INSTRUMENTS)},
+                            len(INSTRUMENTS))  # fmt: skip
     tranches = conn.execute(
         "SELECT currency, json_group_array(deal_id), json_group_array(amount_minor), "
-        f"json_group_array(CASE instrument {instruments} ELSE {len(INSTRUMENTS)} END), "
+        f"json_group_array({instruments}), "
         "json_group_array(IFNULL(funder_id, -1)) FROM tranches "
         "WHERE currency IS NOT NULL GROUP BY currency"
     ).fetchall()
@@ -155,12 +155,12 @@ def _first_parties(conn: sqlite3.Connection, deal_id: np.ndarray) -> np.ndarray:
 def _funder_types(conn: sqlite3.Connection, funder: np.ndarray) -> np.ndarray:
     """Per tranche, its funder's type (government, private, other) as a position in
     FUNDER_TYPE_ORDER; an undisclosed funder or one of no known kind is 'other'."""
-    kinds = " ".join(f"WHEN {sql_in((kind,))[1:-1]} THEN {FUNDER_TYPE_ORDER.index(group)}"
-                     for kind, group in FUNDER_TYPES.items())  # fmt: skip
     other = FUNDER_TYPE_ORDER.index("other")
+    kinds = sql_codes("kind", {kind: FUNDER_TYPE_ORDER.index(group)
+                               for kind, group in FUNDER_TYPES.items()}, other)  # fmt: skip
     ids, types = (_integers(c) for c in _columns(
         conn,
-        f"SELECT json_group_array(id), json_group_array(CASE kind {kinds} ELSE {other} END) "
+        f"SELECT json_group_array(id), json_group_array({kinds}) "
         "FROM (SELECT id, kind FROM companies ORDER BY id)",
     ))  # fmt: skip
     found = np.full(len(funder), other, dtype=np.int64)

@@ -64,6 +64,17 @@ def funder_type(company_kind: str | None) -> str:
     return FUNDER_TYPES.get(company_kind or "", "other")
 
 
+def sql_text(value: str) -> str:
+    """`'a'`: one of our values as an SQL string literal (never user input)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def sql_in(values: tuple[str, ...]) -> str:
     """`('a', 'b')` for a CHECK constraint; the values are ours, never user input."""
-    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+    return "(" + ", ".join(sql_text(v) for v in values) + ")"
+
+
+def sql_codes(column: str, codes: dict[str, int], other: int) -> str:
+    """`CASE column WHEN 'a' THEN 0 ... ELSE other END`: our values as small integers."""
+    cases = " ".join(f"WHEN {sql_text(value)} THEN {code}" for value, code in codes.items())
+    return f"CASE {column} {cases} ELSE {other} END"
