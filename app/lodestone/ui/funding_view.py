@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from lodestone.core.funding import Breakdown, FundingQuery, breakdown
 from lodestone.core.funding import segment_deal_ids as deal_ids_of
-from lodestone.core.funding_facts import Facts, currencies_present
+from lodestone.core.funding_facts import Facts, currencies_present, load_facts
 from lodestone.core.funding_stats import write_csv
 from lodestone.core.queries import ListQuery
 from lodestone.ui.context import AppContext
@@ -271,18 +271,19 @@ class FundingView(QWidget):
 
     def export_csv(self, path: Path) -> Path:
         """All the numbers, including bars the chart leaves out for room."""
-        data = breakdown(self.ctx.repo.conn, replace(self.query(), top=None, top_stacks=None))
+        shown = None if self.data is None else self.data.facts  # the very figures on screen
+        data = breakdown(self.ctx.repo.conn, replace(self.query(), top=None, top_stacks=None),
+                         facts=shown)  # fmt: skip
         return write_csv(data, Path(path))
 
     def prepare_render(self) -> None:
         """Draw the current figures before returning, for a screenshot."""
+        self._timer.stop()
+        self._stale = False
         self._loader.cancel()
-        for _ in range(2):  # again if the currencies the first figures came with changed it
-            self._show(breakdown(self.ctx.repo.conn, self.query()))
-            self._timer.stop()
-            self._stale = False
-            if self.data is not None and self.data.query == self.query():
-                break
+        facts = load_facts(self.ctx.repo.conn)
+        self._fill_currencies(facts)  # before the query: it names the currency chosen
+        self._show(breakdown(self.ctx.repo.conn, self.query(), facts=facts))
 
     def render_to(self, path: Path, size: tuple[int, int] = (1280, 800)) -> Path:
         """Save the whole view as PNG (or, for a .svg path, the chart as SVG)."""
