@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from lodestone.ui.collector import spare_long_lived
 from lodestone.ui.context import AppContext
-from lodestone.ui.list_page import ListPage
+from lodestone.ui.lists.page import ListPage
 from lodestone.ui.main_window import MainWindow
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget

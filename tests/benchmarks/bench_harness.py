@@ -1,7 +1,8 @@
 """The trackers the benchmarks run against, and how a figure is timed.
 
 Each size is a tracker of N events with N/10 deals and N/100 companies, generated once by
-`lodestone.core.generate` and cached under `.bench-cache/` at the repository root (git-ignored):
+`lodestone.core.samples.generate` and cached under `.bench-cache/` at the repository root
+(git-ignored):
 a million events take about a minute to make. The cache file's name holds the schema version
 and a hash of the generator's source, so a tracker made by an older generator or for an older
 schema is never measured: it is deleted and made again. A cached tracker is left in rollback
@@ -26,10 +27,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import lodestone.core.generate as generate_module
-from lodestone.core.generate import GenerateSpec, generate_tracker
+import lodestone.core.samples.generate as generate_module
 from lodestone.core.paths import AppPaths
-from lodestone.core.schema import SCHEMA_VERSION
+from lodestone.core.samples.generate import GenerateSpec, generate_tracker
+from lodestone.core.storage.schema import SCHEMA_VERSION
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CACHE = REPO_ROOT / ".bench-cache"

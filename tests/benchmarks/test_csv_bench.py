@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 from bench_harness import CACHE
 from bench_table import BenchTable, Target
-from lodestone.core.csv_import import import_csv
-from lodestone.core.db import open_tracker
-from lodestone.core.snapshot import export_snapshot, import_snapshot
-from lodestone.core.snapshot_format import FILES
+from lodestone.core.csvio.importer import import_csv
+from lodestone.core.snapshots.export import export_snapshot, import_snapshot
+from lodestone.core.snapshots.format import FILES
+from lodestone.core.storage.db import open_tracker
 
 pytestmark = pytest.mark.bench
 

@@ -14,7 +14,7 @@ import pytest
 from bench_gui import discard, open_window, painted
 from bench_harness import elapsed_ms, median_ms, middle, runs_for
 from bench_table import BenchTable, Target, slowest_of
-from lodestone.ui.funding_view import FundingView
+from lodestone.ui.funding.view import FundingView
 from lodestone.ui.main_window import MainWindow
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QComboBox

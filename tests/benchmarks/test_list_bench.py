@@ -12,8 +12,8 @@ import pytest
 from bench_gui import discard, open_window, painted, show_list
 from bench_harness import elapsed_ms, median_ms, middle, runs_for, sample_median
 from bench_table import BenchTable, Target, slowest_of
-from lodestone.core.queries import KINDS
-from lodestone.ui.list_page import ListPage
+from lodestone.core.lists.queries import KINDS
+from lodestone.ui.lists.page import ListPage
 from lodestone.ui.main_window import KIND_OF_VIEW, MainWindow
 from PySide6.QtCore import Qt
 

@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from bench_harness import cached_tracker, sample_median, writable_copy
 from bench_table import BenchTable, Target
-from lodestone.core.csv_import import import_csv
-from lodestone.core.snapshot import export_snapshot
-from lodestone.ui.jobs import Job
+from lodestone.core.csvio.importer import import_csv
+from lodestone.core.snapshots.export import export_snapshot
+from lodestone.ui.jobs.runner import Job
 from PySide6.QtCore import QEventLoop, QTimer
 
 pytestmark = pytest.mark.bench

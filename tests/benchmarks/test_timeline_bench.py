@@ -68,7 +68,7 @@ def gui_share(view, act: Callable[[], object]) -> float:  # type: ignore[no-unty
 def test_timeline(bench_ctx, bench_size: int, bench_table: BenchTable, bare_window: float,
                   qtbot) -> None:
     import_ms = elapsed_ms(lambda: __import__("pyqtgraph"))  # paid by the first view only
-    from lodestone.ui.timeline_view import TimelineView
+    from lodestone.ui.timeline.view import TimelineView
 
     views: list[TimelineView] = []
 

@@ -11,16 +11,16 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from lodestone.core.db import (
+from lodestone.core.records.model import Company
+from lodestone.core.storage.db import (
     DamagedTrackerError,
     NewerSchemaError,
     NotATrackerError,
     TrackerError,
     open_tracker,
 )
-from lodestone.core.records import Company
-from lodestone.core.repository import Repository
-from lodestone.core.schema import SCHEMA_VERSION
+from lodestone.core.storage.repository import Repository
+from lodestone.core.storage.schema import SCHEMA_VERSION
 
 
 def noise(size: int, seed: int = 0) -> bytes:

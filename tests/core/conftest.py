@@ -3,10 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lodestone.core.fuzzydate import parse_fuzzy_date
-from lodestone.core.money import parse_money
-from lodestone.core.records import Company, Deal, Party, Tranche
-from lodestone.core.repository import Repository
+from lodestone.core.records.fuzzydate import parse_fuzzy_date
+from lodestone.core.records.model import Company, Deal, Party, Tranche
+from lodestone.core.records.money import parse_money
+from lodestone.core.storage.repository import Repository
 
 
 @pytest.fixture

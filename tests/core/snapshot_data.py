@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from lodestone.core.example import load_example
-from lodestone.core.fuzzydate import parse_fuzzy_date
-from lodestone.core.money import parse_money
-from lodestone.core.records import Company, Deal, Event, Party, Source, Tranche
-from lodestone.core.repository import Repository
-from lodestone.core.snapshot_format import FILES
+from lodestone.core.records.fuzzydate import parse_fuzzy_date
+from lodestone.core.records.model import Company, Deal, Event, Party, Source, Tranche
+from lodestone.core.records.money import parse_money
+from lodestone.core.samples.example import load_example
+from lodestone.core.snapshots.format import FILES
+from lodestone.core.storage.repository import Repository
 
 INJECTION = '=HYPERLINK("http://example.com")'
 

@@ -24,12 +24,12 @@ import sys
 import time
 from pathlib import Path
 
-from lodestone.core.db import SaveFailed, TrackerError
-from lodestone.core.lock import LockedError, acquire
-from lodestone.core.money import Money
 from lodestone.core.paths import AppPaths
-from lodestone.core.records import Company, Deal, Tranche
-from lodestone.core.session import Session, open_for_writing
+from lodestone.core.records.model import Company, Deal, Tranche
+from lodestone.core.records.money import Money
+from lodestone.core.storage.db import SaveFailed, TrackerError
+from lodestone.core.storage.lock import LockedError, acquire
+from lodestone.core.tracker.session import Session, open_for_writing
 
 INSTRUMENTS = ("loan", "grant", "equity", "offtake", "other")
 

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from lodestone.core import backup as backup_module
-from lodestone.core.backup import (
+from lodestone.core.backups import backup as backup_module
+from lodestone.core.backups.backup import (
     BackupFailed,
     backup_to,
     maybe_backup,
@@ -21,7 +21,7 @@ from lodestone.core.backup import (
     take_backup,
     verify_backup,
 )
-from lodestone.core.backup_index import (
+from lodestone.core.backups.index import (
     BackupInfo,
     backup_folder,
     human_size,
@@ -29,12 +29,12 @@ from lodestone.core.backup_index import (
     needs_backup,
     parse_backup,
 )
-from lodestone.core.db import NotATrackerError
+from lodestone.core.backups.rotation import KEEP_MONTHLY, to_keep
 from lodestone.core.paths import AppPaths
-from lodestone.core.records import Company
-from lodestone.core.repository import Repository
-from lodestone.core.rotation import KEEP_MONTHLY, to_keep
-from lodestone.core.session import open_for_writing
+from lodestone.core.records.model import Company
+from lodestone.core.storage.db import NotATrackerError
+from lodestone.core.storage.repository import Repository
+from lodestone.core.tracker.session import open_for_writing
 
 CHILD = Path(__file__).with_name("storage_child.py")
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
@@ -277,8 +277,8 @@ def test_restore_never_pairs_a_stale_wal(tmp_path: Path, paths: AppPaths):
     repo.close()
     script = (
         "import os, sys\n"
-        "from lodestone.core.repository import Repository\n"
-        "from lodestone.core.records import Company\n"
+        "from lodestone.core.storage.repository import Repository\n"
+        "from lodestone.core.records.model import Company\n"
         "repo = Repository.open(sys.argv[1])\n"
         "repo.conn.execute('PRAGMA wal_autocheckpoint = 0')\n"
         "for i in range(30): repo.save(Company(f'Unsaved {i}', notes='x' * 500))\n"

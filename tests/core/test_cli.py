@@ -20,7 +20,7 @@ import pytest
 from bad_files import BAD_FILES, good_tracker
 from lodestone import __version__, cli
 from lodestone.core.paths import AppPaths
-from lodestone.core.schema import SCHEMA_VERSION
+from lodestone.core.storage.schema import SCHEMA_VERSION
 
 LODESTONE = shutil.which("lodestone", path=str(Path(sys.executable).parent))
 SMALL = ["--companies", "40", "--deals", "80", "--events", "600"]
@@ -357,7 +357,7 @@ def test_example_is_written_on_first_use_only(window, _private_home: Path):
 def test_an_example_that_cannot_be_written_is_one_line_and_no_window(
     window, monkeypatch: pytest.MonkeyPatch, capsys
 ):
-    fake = types.ModuleType("lodestone.core.example")
+    fake = types.ModuleType("lodestone.core.samples.example")
 
     class ExampleError(ValueError):
         pass
@@ -367,14 +367,14 @@ def test_an_example_that_cannot_be_written_is_one_line_and_no_window(
 
     fake.ExampleError = ExampleError  # type: ignore[attr-defined]
     fake.write_example = write_example  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "lodestone.core.example", fake)
+    monkeypatch.setitem(sys.modules, "lodestone.core.samples.example", fake)
     assert cli.main(["--example"]) == 1
     assert capsys.readouterr().err == "lodestone: error: the bundled example data is missing\n"
     assert window == []
 
 
 def test_interrupting_generate_exits_130(monkeypatch, tmp_path: Path, capsys):
-    import lodestone.core.generate as generate
+    import lodestone.core.samples.generate as generate
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt

@@ -13,19 +13,20 @@ import pytest
 from csv_data import count, deals, problems, write
 from hypothesis import given
 from hypothesis import strategies as st
-from lodestone.core import bulk_indexes, csv_import, rowmap
-from lodestone.core.bulk_indexes import drop_indexes, recreate_indexes, search_index_sql
-from lodestone.core.company_match import CompanyMatcher
-from lodestone.core.csv_import import Pipeline, import_csv
-from lodestone.core.csv_layout import TABLES, lay_out
-from lodestone.core.csv_numbering import CsvNumbering
-from lodestone.core.csv_rows import RowResult
-from lodestone.core.csv_store import literal_defaults
-from lodestone.core.fuzzydate import parse_fuzzy_date
-from lodestone.core.money import parse_money
+from lodestone.core.csvio import importer as csv_import
+from lodestone.core.csvio.company_match import CompanyMatcher
+from lodestone.core.csvio.importer import Pipeline, import_csv
+from lodestone.core.csvio.layout import TABLES, lay_out
+from lodestone.core.csvio.numbering import CsvNumbering
+from lodestone.core.csvio.rows import RowResult
+from lodestone.core.csvio.store import literal_defaults
 from lodestone.core.progress import Cancelled
-from lodestone.core.records import Company, Deal, Event, Party, Source, Tranche
-from lodestone.core.repository import Repository
+from lodestone.core.records.fuzzydate import parse_fuzzy_date
+from lodestone.core.records.model import Company, Deal, Event, Party, Source, Tranche
+from lodestone.core.records.money import parse_money
+from lodestone.core.storage import bulk_indexes, rowmap
+from lodestone.core.storage.bulk_indexes import drop_indexes, recreate_indexes, search_index_sql
+from lodestone.core.storage.repository import Repository
 from names_data import assert_all_current
 
 DEALS = ("Title,Recipient,Funder,Type,Amount,Currency,Announced,Status,Description,Country,"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lodestone.core.csv_import import ImportOptionError, import_csv
-from lodestone.core.csv_mapping import MappingError, normalise_header, resolve_mapping
-from lodestone.core.repository import Repository
+from lodestone.core.csvio.importer import ImportOptionError, import_csv
+from lodestone.core.csvio.mapping import MappingError, normalise_header, resolve_mapping
+from lodestone.core.storage.repository import Repository
 
 
 @pytest.mark.parametrize(("header", "kind", "field"), [

@@ -9,17 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lodestone.core.example import (
+from lodestone.core.records.fuzzydate import FuzzyDate, Precision, parse_fuzzy_date
+from lodestone.core.records.model import TABLES, Company, Deal, Event, Source
+from lodestone.core.records.money import money_sum, parse_money
+from lodestone.core.samples.example import (
     ExampleError,
     default_example_path,
     load_example,
     read_example,
     write_example,
 )
-from lodestone.core.fuzzydate import FuzzyDate, Precision, parse_fuzzy_date
-from lodestone.core.money import money_sum, parse_money
-from lodestone.core.records import TABLES, Company, Deal, Event, Source
-from lodestone.core.repository import Repository
+from lodestone.core.storage.repository import Repository
 
 RECORD_KINDS = ("company", "deal", "event", "source")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from lodestone.core.exchange_rates import (
+from lodestone.core.funding.exchange_rates import (
     RATE_KIND,
     Converter,
     add_rate,
@@ -14,8 +14,8 @@ from lodestone.core.exchange_rates import (
     parse_rate,
     validate_rate,
 )
-from lodestone.core.money import MoneyError
-from lodestone.core.repository import InvalidRecord, RecordNotFound, Repository
+from lodestone.core.records.money import MoneyError
+from lodestone.core.storage.repository import InvalidRecord, RecordNotFound, Repository
 
 
 def test_add_list_and_delete(repo: Repository) -> None:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from lodestone.core.exchange_rates import add_rate
-from lodestone.core.funding import (
+from lodestone.core.funding.breakdown import (
     OTHERS,
     UNALLOCATED,
     breakdown,
     segment_deal_ids,
 )
-from lodestone.core.funding_facts import currencies_present, load_facts
-from lodestone.core.fuzzydate import parse_fuzzy_date
-from lodestone.core.money import Money, MoneyError, parse_money
-from lodestone.core.queries import ListQuery
-from lodestone.core.records import Company, Deal, Party, Tranche
-from lodestone.core.repository import Repository
+from lodestone.core.funding.exchange_rates import add_rate
+from lodestone.core.funding.facts import currencies_present, load_facts
+from lodestone.core.lists.queries import ListQuery
+from lodestone.core.records.fuzzydate import parse_fuzzy_date
+from lodestone.core.records.model import Company, Deal, Party, Tranche
+from lodestone.core.records.money import Money, MoneyError, parse_money
+from lodestone.core.storage.repository import Repository
 
 
 def amounts(bar) -> dict:

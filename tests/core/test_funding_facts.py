@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from lodestone.core.funding_facts import NONE, load_facts
-from lodestone.core.fuzzydate import parse_fuzzy_date
-from lodestone.core.money import Money
-from lodestone.core.records import Company, Deal, Party, Tranche
-from lodestone.core.repository import Repository
+from lodestone.core.funding.facts import NONE, load_facts
+from lodestone.core.records.fuzzydate import parse_fuzzy_date
+from lodestone.core.records.model import Company, Deal, Party, Tranche
+from lodestone.core.records.money import Money
+from lodestone.core.storage.repository import Repository
 
 
 def test_the_facts_of_a_tracker(repo: Repository) -> None:

@@ -18,16 +18,16 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lodestone.core.db import configure, migrate
-from lodestone.core.exchange_rates import Converter, add_rate
-from lodestone.core.funding import UNALLOCATED, Breakdown, FundingQuery, breakdown
-from lodestone.core.funding_dimensions import GROUPINGS, STACKINGS
-from lodestone.core.funding_facts import load_facts
-from lodestone.core.fuzzydate import parse_fuzzy_date
-from lodestone.core.money import Money
-from lodestone.core.records import Company, Deal, Party, Tranche
-from lodestone.core.repository import Repository
-from lodestone.core.vocabulary import COMPANY_KINDS, FUNDER_TYPES, INSTRUMENTS, PARTY_ROLES
+from lodestone.core.funding.breakdown import UNALLOCATED, Breakdown, FundingQuery, breakdown
+from lodestone.core.funding.dimensions import GROUPINGS, STACKINGS
+from lodestone.core.funding.exchange_rates import Converter, add_rate
+from lodestone.core.funding.facts import load_facts
+from lodestone.core.records.fuzzydate import parse_fuzzy_date
+from lodestone.core.records.model import Company, Deal, Party, Tranche
+from lodestone.core.records.money import Money
+from lodestone.core.records.vocabulary import COMPANY_KINDS, FUNDER_TYPES, INSTRUMENTS, PARTY_ROLES
+from lodestone.core.storage.db import configure, migrate
+from lodestone.core.storage.repository import Repository
 
 CURRENCIES = ("USD", "EUR", "JPY")
 MONEY = st.none() | st.tuples(st.integers(0, 10**12), st.sampled_from(CURRENCIES))

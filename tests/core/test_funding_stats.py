@@ -6,8 +6,8 @@ import csv
 from pathlib import Path
 
 import pytest
-from lodestone.core.funding import breakdown
-from lodestone.core.funding_stats import (
+from lodestone.core.funding.breakdown import breakdown
+from lodestone.core.funding.stats import (
     CSV_HEADER,
     STATS_BY,
     format_stats,
@@ -16,9 +16,9 @@ from lodestone.core.funding_stats import (
     stats_query,
     write_csv,
 )
-from lodestone.core.money import parse_money
-from lodestone.core.records import Deal, Event, Tranche
-from lodestone.core.repository import Repository
+from lodestone.core.records.model import Deal, Event, Tranche
+from lodestone.core.records.money import parse_money
+from lodestone.core.storage.repository import Repository
 
 
 def test_stats_by_instrument_of_the_example(repo: Repository, magnet_deal: Deal) -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from lodestone.core.fuzzydate import (
+from lodestone.core.records.fuzzydate import (
     DateError,
     FuzzyDate,
     Precision,

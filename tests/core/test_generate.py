@@ -9,32 +9,32 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from lodestone.core import generate as generate_module
-from lodestone.core.bulk_indexes import drop_indexes
-from lodestone.core.check import check_tracker
-from lodestone.core.countries import is_country
-from lodestone.core.currencies import CURRENCY_DIGITS
-from lodestone.core.db import TrackerError, open_tracker
-from lodestone.core.generate import (
+from lodestone.core.paths import AppPaths
+from lodestone.core.records.countries import is_country
+from lodestone.core.records.currencies import CURRENCY_DIGITS
+from lodestone.core.records.model import Company
+from lodestone.core.records.money import Money
+from lodestone.core.records.reconcile import reconcile
+from lodestone.core.records.vocabulary import EVENT_KINDS, STAGES
+from lodestone.core.samples import generate as generate_module
+from lodestone.core.samples.generate import (
     DEFERRED_INDEX_TABLES,
     MAX_COUNT,
     GenerateSpec,
     _bulk_search_sql,
     generate_tracker,
 )
-from lodestone.core.money import Money
-from lodestone.core.paths import AppPaths
-from lodestone.core.reconcile import reconcile
-from lodestone.core.records import Company
-from lodestone.core.repository import Repository
-from lodestone.core.synthetic import COLUMNS
-from lodestone.core.synthetic_words import (
+from lodestone.core.samples.synthetic import COLUMNS
+from lodestone.core.samples.words import (
     COUNTRY_WEIGHTS,
     CURRENCY_WEIGHTS,
     EVENT_TITLES,
     PRODUCTS,
 )
-from lodestone.core.vocabulary import EVENT_KINDS, STAGES
+from lodestone.core.storage.bulk_indexes import drop_indexes
+from lodestone.core.storage.check import check_tracker
+from lodestone.core.storage.db import TrackerError, open_tracker
+from lodestone.core.storage.repository import Repository
 
 SMALL = GenerateSpec(companies=60, deals=150, events=1_500, seed=11)
 _TIMESTAMPS = {"created_at", "updated_at"}

@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from lodestone.core.db import TrackerError
-from lodestone.core.lock import LockedError, LockHolder, acquire, lock_path, read_holder
 from lodestone.core.paths import AppPaths
-from lodestone.core.records import Company
-from lodestone.core.session import open_for_writing, open_readonly
+from lodestone.core.records.model import Company
+from lodestone.core.storage.db import TrackerError
+from lodestone.core.storage.lock import LockedError, LockHolder, acquire, lock_path, read_holder
+from lodestone.core.tracker.session import open_for_writing, open_readonly
 
 CHILD = Path(__file__).with_name("storage_child.py")
 

@@ -15,15 +15,20 @@ import sys
 from pathlib import Path
 
 import pytest
-from lodestone.core.backup_index import list_backups
-from lodestone.core.db import inspect_existing, open_tracker
-from lodestone.core.fuzzydate import parse_fuzzy_date
-from lodestone.core.money import Money
+from lodestone.core.backups.index import list_backups
 from lodestone.core.paths import AppPaths
-from lodestone.core.records import Company, Deal, Event, Party, Tranche
-from lodestone.core.repository import Repository
-from lodestone.core.schema import APPLICATION_ID, KNOWN_MIGRATIONS, SCHEMA_VERSION, migration_set
-from lodestone.core.session import open_for_writing
+from lodestone.core.records.fuzzydate import parse_fuzzy_date
+from lodestone.core.records.model import Company, Deal, Event, Party, Tranche
+from lodestone.core.records.money import Money
+from lodestone.core.storage.db import inspect_existing, open_tracker
+from lodestone.core.storage.repository import Repository
+from lodestone.core.storage.schema import (
+    APPLICATION_ID,
+    KNOWN_MIGRATIONS,
+    SCHEMA_VERSION,
+    migration_set,
+)
+from lodestone.core.tracker.session import open_for_writing
 from names_data import assert_all_current
 
 OLD_VERSIONS = range(1, SCHEMA_VERSION)
@@ -34,9 +39,9 @@ CRASH_EXIT = 17
 CHILD = """
 import os, sys
 from pathlib import Path
-from lodestone.core import schema
+from lodestone.core.storage import schema
 from lodestone.core.paths import AppPaths
-from lodestone.core.session import open_for_writing
+from lodestone.core.tracker.session import open_for_writing
 
 CRASH_EXIT = int(sys.argv[4])
 step, db, home = int(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])

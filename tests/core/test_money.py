@@ -9,8 +9,8 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from lodestone.core.currencies import DISPLAY_SYMBOLS, TEXT_SPELLINGS
-from lodestone.core.money import (
+from lodestone.core.records.currencies import DISPLAY_SYMBOLS, TEXT_SPELLINGS
+from lodestone.core.records.money import (
     _MULTIPLIERS,
     CURRENCY_DIGITS,
     CurrencyMismatch,

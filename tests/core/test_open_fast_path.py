@@ -8,13 +8,13 @@ import os
 from pathlib import Path
 
 import pytest
-from lodestone.core import recovery
-from lodestone.core.db import DamagedTrackerError
-from lodestone.core.lock import lock_path
 from lodestone.core.paths import AppPaths
-from lodestone.core.records import Company
-from lodestone.core.recovery import pairing_record
-from lodestone.core.session import open_for_writing
+from lodestone.core.records.model import Company
+from lodestone.core.storage.db import DamagedTrackerError
+from lodestone.core.storage.lock import lock_path
+from lodestone.core.tracker import recovery
+from lodestone.core.tracker.recovery import pairing_record
+from lodestone.core.tracker.session import open_for_writing
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def checks(monkeypatch) -> list[bool]:
         seen.append(quick_check)
         original(db, quick_check=quick_check)
 
-    monkeypatch.setattr("lodestone.core.session.check_on_open", spy)
+    monkeypatch.setattr("lodestone.core.tracker.session.check_on_open", spy)
     return seen
 
 

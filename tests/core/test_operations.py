@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import copy
 
-from lodestone.core.fuzzydate import parse_fuzzy_date
-from lodestone.core.money import parse_money
-from lodestone.core.operations import delete_operation, describe_edit, save_operation
-from lodestone.core.records import Company, Deal, Event
-from lodestone.core.repository import Repository
+from lodestone.core.history.operations import delete_operation, describe_edit, save_operation
+from lodestone.core.records.fuzzydate import parse_fuzzy_date
+from lodestone.core.records.model import Company, Deal, Event
+from lodestone.core.records.money import parse_money
+from lodestone.core.storage.repository import Repository
 
 
 def test_create_undo_redo(repo: Repository):

@@ -4,9 +4,7 @@ from dataclasses import replace
 from functools import partial
 
 import pytest
-from lodestone.core.fuzzydate import parse_fuzzy_date
-from lodestone.core.money import parse_money
-from lodestone.core.queries import (
+from lodestone.core.lists.queries import (
     KINDS,
     ListQuery,
     count_rows,
@@ -16,8 +14,10 @@ from lodestone.core.queries import (
     in_list,
     row_position,
 )
-from lodestone.core.records import Company, Deal, Event, Party, Tranche
-from lodestone.core.repository import Repository
+from lodestone.core.records.fuzzydate import parse_fuzzy_date
+from lodestone.core.records.model import Company, Deal, Event, Party, Tranche
+from lodestone.core.records.money import parse_money
+from lodestone.core.storage.repository import Repository
 
 
 @pytest.fixture
@@ -197,7 +197,7 @@ def test_a_broad_search_walks_or_probes_and_finds_the_same_rows(
 ):
     """Whatever way a search is tested (looked up, walked, probed row by row), the list,
     its count, each record's position and whether it holds a record are the same."""
-    from lodestone.core import queries
+    from lodestone.core.lists import queries
 
     for i in range(30):
         filled.save(Event(f"Shipment {i}", parse_fuzzy_date(f"20{10 + i % 15}"), kind="shipment"))

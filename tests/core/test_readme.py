@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import lodestone.core.snapshot_format as snapshot_format
+import lodestone.core.snapshots.format as snapshot_format
 from lodestone.cli import build_parser
 
 README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")

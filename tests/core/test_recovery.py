@@ -13,18 +13,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from lodestone.core.backup import take_backup
-from lodestone.core.backup_index import list_backups
-from lodestone.core.db import (
+from lodestone.core.backups.backup import take_backup
+from lodestone.core.backups.index import list_backups
+from lodestone.core.paths import AppPaths
+from lodestone.core.records.model import Company
+from lodestone.core.storage.db import (
     NewerSchemaError,
     NotATrackerError,
     TrackerError,
     inspect_existing,
 )
-from lodestone.core.lock import LockedError
-from lodestone.core.paths import AppPaths
-from lodestone.core.records import Company
-from lodestone.core.recovery import (
+from lodestone.core.storage.lock import LockedError
+from lodestone.core.storage.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION, migration_set
+from lodestone.core.tracker.recovery import (
     ForeignWalError,
     can_recover,
     check_pairing,
@@ -32,8 +33,7 @@ from lodestone.core.recovery import (
     latest_good_backup,
     recover,
 )
-from lodestone.core.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION, migration_set
-from lodestone.core.session import open_for_writing
+from lodestone.core.tracker.session import open_for_writing
 
 CHILD = Path(__file__).with_name("storage_child.py")
 FLIPPED_FILES = 100
@@ -60,8 +60,8 @@ def crash_with_wal(db: Path, names: list[str]) -> None:
         "import os, sys\n"
         "from pathlib import Path\n"
         "from lodestone.core.paths import AppPaths\n"
-        "from lodestone.core.records import Company\n"
-        "from lodestone.core.session import open_for_writing\n"
+        "from lodestone.core.records.model import Company\n"
+        "from lodestone.core.tracker.session import open_for_writing\n"
         "db = Path(sys.argv[1])\n"
         "s = open_for_writing(db, AppPaths(db.parent / 'home'), backup_on_open=False)\n"
         "s.repo.conn.execute('PRAGMA wal_autocheckpoint = 0')\n"

@@ -3,10 +3,10 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from lodestone.core.fuzzydate import parse_fuzzy_date
-from lodestone.core.money import parse_money
-from lodestone.core.records import Citation, Company, Deal, Event, Source, Tranche
-from lodestone.core.repository import InvalidRecord, RecordNotFound, Repository
+from lodestone.core.records.fuzzydate import parse_fuzzy_date
+from lodestone.core.records.model import Citation, Company, Deal, Event, Source, Tranche
+from lodestone.core.records.money import parse_money
+from lodestone.core.storage.repository import InvalidRecord, RecordNotFound, Repository
 
 
 def test_company_round_trip(repo: Repository):
@@ -194,6 +194,6 @@ def test_search_text_follows_a_company_rename(repo: Repository, magnet_deal: Dea
 def test_json_list_columns_are_the_json_of_the_list(values: list[str]):
     import json
 
-    from lodestone.core.rowmap import json_list
+    from lodestone.core.storage.rowmap import json_list
 
     assert json.loads(json_list(values)) == values and json_list(values) == json.dumps(values)

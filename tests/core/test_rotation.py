@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lodestone.core.rotation import KEEP_DAILY, KEEP_MONTHLY, KEEP_RECENT, KEEP_WEEKLY, to_keep
+from lodestone.core.backups.rotation import (
+    KEEP_DAILY,
+    KEEP_MONTHLY,
+    KEEP_RECENT,
+    KEEP_WEEKLY,
+    to_keep,
+)
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from lodestone.core.db import open_tracker
-from lodestone.core.queries import ListQuery
-from lodestone.core.repository import Repository
-from lodestone.core.saved_views import (
+from lodestone.core.lists.queries import ListQuery
+from lodestone.core.lists.saved_views import (
     MAX_NAME,
     ViewError,
     ViewNotFound,
@@ -17,7 +15,9 @@ from lodestone.core.saved_views import (
     load_view,
     save_view,
 )
-from lodestone.core.schema import APPLICATION_ID, migration_set
+from lodestone.core.storage.db import open_tracker
+from lodestone.core.storage.repository import Repository
+from lodestone.core.storage.schema import APPLICATION_ID, migration_set
 from sqlite_utils import Database
 
 FULL = ListQuery(

@@ -8,12 +8,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from lodestone.core import snapshot as snapshot_module
-from lodestone.core import snapshot_format
 from lodestone.core.progress import Cancelled
-from lodestone.core.repository import Repository
-from lodestone.core.snapshot import SnapshotError, export_snapshot, import_snapshot
-from lodestone.core.snapshot_format import FILES, MANIFEST, describe_files
+from lodestone.core.snapshots import export as snapshot_module
+from lodestone.core.snapshots import format as snapshot_format
+from lodestone.core.snapshots.export import SnapshotError, export_snapshot, import_snapshot
+from lodestone.core.snapshots.format import FILES, MANIFEST, describe_files
+from lodestone.core.storage.repository import Repository
 from snapshot_data import INJECTION, cell, fill, read_rows, table_counts
 
 

@@ -10,17 +10,17 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lodestone.core.money import CURRENCY_DIGITS, Money, to_decimal_string
-from lodestone.core.records import Company, Deal, Party
-from lodestone.core.repository import Repository
-from lodestone.core.snapshot import export_snapshot, import_snapshot
-from lodestone.core.snapshot_cells import (
+from lodestone.core.records.model import Company, Deal, Party
+from lodestone.core.records.money import CURRENCY_DIGITS, Money, to_decimal_string
+from lodestone.core.snapshots.cells import (
     TRIGGERS,
     escape_cell,
     quote_cell,
     text_cell_sql,
     unescape_cell,
 )
+from lodestone.core.snapshots.export import export_snapshot, import_snapshot
+from lodestone.core.storage.repository import Repository
 from snapshot_data import cell
 
 # Any text a record can hold: no NUL (which CSV cannot carry), no lone surrogates (which

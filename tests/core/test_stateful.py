@@ -19,17 +19,17 @@ from typing import Any
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from lodestone.core.fuzzydate import parse_fuzzy_date
-from lodestone.core.money import Money
-from lodestone.core.operations import (
+from lodestone.core.history.operations import (
     Operation,
     delete_operation,
     restore_operation,
     save_operation,
 )
-from lodestone.core.reconcile import reconcile_deal
-from lodestone.core.records import TABLES, Company, Deal, Event, Party, Tranche
-from lodestone.core.repository import InvalidRecord, Repository
+from lodestone.core.records.fuzzydate import parse_fuzzy_date
+from lodestone.core.records.model import TABLES, Company, Deal, Event, Party, Tranche
+from lodestone.core.records.money import Money
+from lodestone.core.records.reconcile import reconcile_deal
+from lodestone.core.storage.repository import InvalidRecord, Repository
 from names_data import assert_all_current
 
 Snapshot = dict[tuple[str, int], tuple[Any, bool]]

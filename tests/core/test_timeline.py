@@ -7,14 +7,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from lodestone.core import timeline as tl
-from lodestone.core.example import load_example
-from lodestone.core.fuzzydate import Precision, parse_fuzzy_date
-from lodestone.core.generate import GenerateSpec, generate_tracker
+from lodestone.core.lists.queries import ListQuery
 from lodestone.core.paths import AppPaths
-from lodestone.core.queries import ListQuery
-from lodestone.core.records import Company, Deal, Event, Party
-from lodestone.core.repository import Repository
+from lodestone.core.records.fuzzydate import Precision, parse_fuzzy_date
+from lodestone.core.records.model import Company, Deal, Event, Party
+from lodestone.core.samples.example import load_example
+from lodestone.core.samples.generate import GenerateSpec, generate_tracker
+from lodestone.core.storage.repository import Repository
+from lodestone.core.timeline import data as tl
 
 D = dt.date
 ALL = (D(2000, 1, 1), D(2030, 12, 31))
@@ -353,8 +353,8 @@ def test_density_sums_match_counts_on_a_generated_tracker(generated):
     ("kind", "events_kind_live"), ("country", "events_country_live"),
     ("company", "event_companies_company")])
 def test_a_window_is_read_through_an_index(generated, group_by, index):
-    from lodestone.core.queries import _where
-    from lodestone.core.timeline_sql import Window, selection
+    from lodestone.core.lists.queries import _where
+    from lodestone.core.timeline.sql import Window, selection
 
     repo = Repository.open(generated)
     try:

@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from lodestone.core.fuzzydate import FuzzyDate, parse_fuzzy_date
-from lodestone.core.money import Money, from_decimal_string, parse_money
-from lodestone.core.records import Citation, Company, Deal, Event, Party, Source, Tranche
-from lodestone.core.validation import (
+from lodestone.core.records.fuzzydate import FuzzyDate, parse_fuzzy_date
+from lodestone.core.records.model import Citation, Company, Deal, Event, Party, Source, Tranche
+from lodestone.core.records.money import Money, from_decimal_string, parse_money
+from lodestone.core.records.validation import (
     FieldError,
     FieldWarning,
     clean_text,

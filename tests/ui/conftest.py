@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from lodestone.core.paths import AppPaths
-from lodestone.core.repository import Repository
+from lodestone.core.storage.repository import Repository
 from lodestone.ui.context import AppContext
 
 ContextFactory = Callable[..., AppContext]
@@ -74,7 +74,7 @@ def show_widget(qtbot) -> Callable:
 @pytest.fixture
 def example_ctx(make_ctx: ContextFactory) -> AppContext:
     """A writable context over the example tracker, in the test's temporary folder."""
-    from lodestone.core.example import load_example
+    from lodestone.core.samples.example import load_example
 
     ctx = make_ctx(name="example.db")
     load_example(ctx.repo)

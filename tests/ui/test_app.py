@@ -7,16 +7,16 @@ import gc
 from pathlib import Path
 
 import pytest
-from lodestone.core import recovery
-from lodestone.core.backup_index import list_backups
-from lodestone.core.lock import acquire
+from lodestone.core.backups.index import list_backups
 from lodestone.core.paths import AppPaths
-from lodestone.core.records import Company
-from lodestone.core.repository import Repository
-from lodestone.core.session import open_for_writing
+from lodestone.core.records.model import Company
+from lodestone.core.storage.lock import acquire
+from lodestone.core.storage.repository import Repository
+from lodestone.core.tracker import recovery
+from lodestone.core.tracker.session import open_for_writing
 from lodestone.ui import app as app_module
-from lodestone.ui import storage_dialogs
 from lodestone.ui.app import WindowManager
+from lodestone.ui.dialogs import storage as storage_dialogs
 from PySide6.QtCore import QTimer
 
 
@@ -180,7 +180,7 @@ def test_leaving_closes_the_tracker_cleanly_so_the_next_open_skips_the_check(
     assert manager.window is None
     checks: list[bool] = []
     original = recovery.check_on_open
-    monkeypatch.setattr("lodestone.core.session.check_on_open",
+    monkeypatch.setattr("lodestone.core.tracker.session.check_on_open",
                         lambda db, quick_check=True: checks.append(quick_check)
                         or original(db, quick_check=quick_check))  # fmt: skip
     open_for_writing(path, manager.paths, backup_on_open=False).close()
@@ -220,7 +220,7 @@ def older_tracker(db: Path, version: int) -> Path:
     """A tracker as an older Lodestone (schema `version`) left it."""
     import sqlite3
 
-    from lodestone.core.schema import APPLICATION_ID, KNOWN_MIGRATIONS, migration_set
+    from lodestone.core.storage.schema import APPLICATION_ID, KNOWN_MIGRATIONS, migration_set
     from sqlite_utils import Database
 
     conn = sqlite3.connect(db, isolation_level=None)
@@ -233,7 +233,7 @@ def older_tracker(db: Path, version: int) -> Path:
 
 def test_an_older_tracker_is_upgraded_under_a_notice(manager: WindowManager, tmp_path: Path,
                                                      monkeypatch):  # fmt: skip
-    from lodestone.core.schema import SCHEMA_VERSION
+    from lodestone.core.storage.schema import SCHEMA_VERSION
 
     db = older_tracker(tmp_path / "old.db", SCHEMA_VERSION - 2)
     seen: list[tuple[str, bool]] = []

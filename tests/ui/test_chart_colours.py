@@ -3,9 +3,9 @@ and when the theme changes while they are shown."""
 
 from __future__ import annotations
 
-from lodestone.core.funding import breakdown
-from lodestone.core.money import parse_money
-from lodestone.core.records import Deal, Tranche
+from lodestone.core.funding.breakdown import breakdown
+from lodestone.core.records.model import Deal, Tranche
+from lodestone.core.records.money import parse_money
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QPalette
 
@@ -22,7 +22,7 @@ def dark() -> QPalette:
 
 
 def test_the_funding_chart_turns_dark_with_the_palette(qtbot, ctx) -> None:
-    from lodestone.ui.funding_chart import FundingChart
+    from lodestone.ui.funding.chart import FundingChart
 
     ctx.repo.save(Deal("Magnet plant", amount=parse_money("$10M"),
                        tranches=[Tranche("loan", parse_money("$6M"))]))  # fmt: skip
@@ -42,7 +42,7 @@ def test_the_funding_chart_turns_dark_with_the_palette(qtbot, ctx) -> None:
 
 
 def test_the_timeline_turns_dark_with_the_palette(qtbot) -> None:
-    from lodestone.ui.timeline_plot import TimelineCanvas
+    from lodestone.ui.timeline.plot import TimelineCanvas
 
     canvas = TimelineCanvas()
     qtbot.addWidget(canvas)

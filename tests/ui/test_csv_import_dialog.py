@@ -8,15 +8,15 @@ import time
 from pathlib import Path
 
 import pytest
-from lodestone.core.backup_index import list_backups
-from lodestone.core.example import load_example
+from lodestone.core.backups.index import list_backups
 from lodestone.core.paths import AppPaths
-from lodestone.core.session import open_for_writing
-from lodestone.ui import csv_import_dialog
+from lodestone.core.samples.example import load_example
+from lodestone.core.tracker.session import open_for_writing
 from lodestone.ui.context import AppContext
-from lodestone.ui.csv_import_dialog import CsvImportDialog
-from lodestone.ui.history_dialog import HistoryDialog
-from lodestone.ui.list_model import RecordListModel
+from lodestone.ui.dialogs import csv_import as csv_import_dialog
+from lodestone.ui.dialogs.csv_import import CsvImportDialog
+from lodestone.ui.dialogs.history import HistoryDialog
+from lodestone.ui.lists.model import RecordListModel
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from lodestone.core.fuzzydate import FuzzyDate
-from lodestone.core.money import Money
-from lodestone.core.records import Company, Deal, Party, Tranche
+from lodestone.core.records.fuzzydate import FuzzyDate
+from lodestone.core.records.model import Company, Deal, Party, Tranche
+from lodestone.core.records.money import Money
 from lodestone.ui.forms.deal_form import DealForm
 from lodestone.ui.forms.tranche_draft import AMOUNT, FUNDER, INSTRUMENT, TITLES
 from lodestone.ui.forms.tranche_model import WARNING_COLOR

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lodestone.core.exchange_rates import add_rate, list_rates
-from lodestone.ui.exchange_rates_dialog import ExchangeRatesDialog
+from lodestone.core.funding.exchange_rates import add_rate, list_rates
+from lodestone.ui.funding.exchange_rates_dialog import ExchangeRatesDialog
 from PySide6.QtCore import QDate, Qt
 
 

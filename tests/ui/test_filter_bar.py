@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from lodestone.core import saved_views
-from lodestone.core.fuzzydate import parse_fuzzy_date
-from lodestone.core.queries import ListQuery
-from lodestone.core.records import Company, Event
-from lodestone.ui.filter_bar import SEARCH_DELAY_MS, FilterBar
-from lodestone.ui.list_model import RecordListModel
+from lodestone.core.lists import saved_views
+from lodestone.core.lists.queries import ListQuery
+from lodestone.core.records.fuzzydate import parse_fuzzy_date
+from lodestone.core.records.model import Company, Event
+from lodestone.ui.lists.filter_bar import SEARCH_DELAY_MS, FilterBar
+from lodestone.ui.lists.model import RecordListModel
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QInputDialog, QMenu
 
@@ -243,7 +243,7 @@ def test_hiding_the_bar_applies_the_pending_search(bar_and_model):
 
 
 def test_a_big_list_counts_facets_off_the_gui_thread(bar_and_model, qtbot, monkeypatch):
-    from lodestone.ui import filter_bar
+    from lodestone.ui.lists import filter_bar
 
     monkeypatch.setattr(filter_bar, "INLINE_COUNT_LIMIT", 0)  # every list counts as big
     bar, _model = bar_and_model
@@ -260,7 +260,7 @@ def test_a_big_list_counts_facets_off_the_gui_thread(bar_and_model, qtbot, monke
 
 
 def test_counts_for_a_query_that_moved_on_are_dropped(bar_and_model, qtbot, monkeypatch):
-    from lodestone.ui import filter_bar
+    from lodestone.ui.lists import filter_bar
 
     monkeypatch.setattr(filter_bar, "INLINE_COUNT_LIMIT", 0)
     bar, _model = bar_and_model

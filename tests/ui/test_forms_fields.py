@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from lodestone.core.fuzzydate import parse_fuzzy_date
-from lodestone.core.money import Money
-from lodestone.core.records import Company
-from lodestone.core.vocabulary import COMMODITIES, COMPANY_KINDS
+from lodestone.core.records.fuzzydate import parse_fuzzy_date
+from lodestone.core.records.model import Company
+from lodestone.core.records.money import Money
+from lodestone.core.records.vocabulary import COMMODITIES, COMPANY_KINDS
 from lodestone.ui.forms.fields import (
     ChoiceField,
     CompanyPicker,

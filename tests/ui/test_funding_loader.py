@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 
-from lodestone.core.funding import FundingQuery
-from lodestone.core.money import Money
-from lodestone.core.records import Deal
-from lodestone.core.repository import Repository
-from lodestone.ui.funding_loader import BreakdownLoader
+from lodestone.core.funding.breakdown import FundingQuery
+from lodestone.core.records.model import Deal
+from lodestone.core.records.money import Money
+from lodestone.core.storage.repository import Repository
+from lodestone.ui.funding.loader import BreakdownLoader
 
 YEAR, QUARTER = FundingQuery(by="year"), FundingQuery(by="quarter")
 

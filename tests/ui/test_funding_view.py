@@ -8,14 +8,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from lodestone.core.exchange_rates import add_rate
-from lodestone.core.funding_stats import stats
-from lodestone.core.fuzzydate import parse_fuzzy_date
-from lodestone.core.money import parse_money, to_decimal_string
-from lodestone.core.queries import ListQuery
-from lodestone.core.records import Company, Deal, Party, Tranche
-from lodestone.ui.funding_chart import FIXED_COLOURS, UNALLOCATED_COLOUR
-from lodestone.ui.funding_view import FundingView
+from lodestone.core.funding.exchange_rates import add_rate
+from lodestone.core.funding.stats import stats
+from lodestone.core.lists.queries import ListQuery
+from lodestone.core.records.fuzzydate import parse_fuzzy_date
+from lodestone.core.records.model import Company, Deal, Party, Tranche
+from lodestone.core.records.money import parse_money, to_decimal_string
+from lodestone.ui.funding.chart import FIXED_COLOURS, UNALLOCATED_COLOUR
+from lodestone.ui.funding.view import FundingView
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 
@@ -181,7 +181,7 @@ def test_an_empty_tracker_says_so(qtbot, make_ctx) -> None:
 
 
 def test_pyqtgraph_loads_only_with_the_view() -> None:
-    code = ("import sys, lodestone.ui.funding_view; "
+    code = ("import sys, lodestone.ui.funding.view; "
             "sys.exit('pyqtgraph' in sys.modules)")  # fmt: skip
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
@@ -189,9 +189,9 @@ def test_pyqtgraph_loads_only_with_the_view() -> None:
 def test_currencies_are_counted_again_only_when_records_change(qtbot, view, ctx, monkeypatch):
     """From the figures' own facts, on arrival: a regroup counts nothing, a new currency in
     the records shows up, and no query runs on the GUI thread for it."""
-    from lodestone.core.money import parse_money
-    from lodestone.core.records import Deal as DealRecord
-    from lodestone.ui import funding_view
+    from lodestone.core.records.model import Deal as DealRecord
+    from lodestone.core.records.money import parse_money
+    from lodestone.ui.funding import view as funding_view
 
     counted = []
     original = funding_view.currencies_present
@@ -205,8 +205,8 @@ def test_currencies_are_counted_again_only_when_records_change(qtbot, view, ctx,
 
 
 def test_the_most_used_currency_is_chosen_and_follows_the_records(qtbot, make_ctx) -> None:
-    from lodestone.core.money import parse_money
-    from lodestone.core.records import Deal as DealRecord
+    from lodestone.core.records.model import Deal as DealRecord
+    from lodestone.core.records.money import parse_money
 
     ctx = make_ctx(name="euros.db")
     ctx.repo.save(DealRecord("Euro deal", amount=parse_money("€5M")))
@@ -224,7 +224,7 @@ def test_the_most_used_currency_is_chosen_and_follows_the_records(qtbot, make_ct
 
 
 def test_regrouping_never_waits_for_the_figures(qtbot, view, monkeypatch) -> None:
-    from lodestone.ui import funding_view
+    from lodestone.ui.funding import view as funding_view
 
     release = threading.Event()
     original = funding_view.breakdown

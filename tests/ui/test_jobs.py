@@ -4,7 +4,7 @@ owner that forgets the job on hearing it leaves no call queued for a job about t
 from __future__ import annotations
 
 import pytest
-from lodestone.ui.jobs import Job
+from lodestone.ui.jobs.runner import Job
 
 
 @pytest.mark.parametrize("fails", [False, True])

@@ -7,12 +7,12 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from lodestone.core import queries
-from lodestone.core.fuzzydate import parse_fuzzy_date
-from lodestone.core.money import parse_money
-from lodestone.core.queries import KINDS, ListQuery
-from lodestone.core.records import Company, Deal, Event, Party
-from lodestone.ui.list_model import MAX_PAGES, PAGE_SIZE, RecordListModel
+from lodestone.core.lists import queries
+from lodestone.core.lists.queries import KINDS, ListQuery
+from lodestone.core.records.fuzzydate import parse_fuzzy_date
+from lodestone.core.records.model import Company, Deal, Event, Party
+from lodestone.core.records.money import parse_money
+from lodestone.ui.lists.model import MAX_PAGES, PAGE_SIZE, RecordListModel
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QTableView
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from lodestone.ui.context import AppContext
 from lodestone.ui.forms.base import RecordForm
-from lodestone.ui.list_page import ListPage
+from lodestone.ui.lists.page import ListPage
 from lodestone.ui.main_window import VIEWS, MainWindow
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox
@@ -137,7 +137,7 @@ def test_unsaved_changes_prompt_on_close(window: MainWindow, qtbot, monkeypatch)
 
 
 def test_shortcuts_dialog_lists_every_menu_shortcut(window: MainWindow):
-    from lodestone.ui.about import ShortcutsDialog
+    from lodestone.ui.dialogs.about import ShortcutsDialog
 
     dialog = ShortcutsDialog(window)
     listed = {dialog.tree.topLevelItem(i).text(1) for i in range(dialog.tree.topLevelItemCount())}
@@ -216,9 +216,9 @@ def test_timeline_follows_events_filters_and_highlights_the_selection(window, qt
 def test_record_history_shows_a_tranche_change_in_words(window: MainWindow, qtbot, monkeypatch):
     import copy
 
-    from lodestone.core.money import parse_money
-    from lodestone.core.operations import save_operation
-    from lodestone.ui.history_dialog import HistoryDialog
+    from lodestone.core.history.operations import save_operation
+    from lodestone.core.records.money import parse_money
+    from lodestone.ui.dialogs.history import HistoryDialog
 
     repo = window.ctx.repo
     deal = repo.get("deal", 1)
@@ -248,7 +248,7 @@ def test_a_search_that_hides_the_shown_record_shows_the_first_match(window: Main
 def test_the_funding_chart_is_computed_once_when_first_shown(
     window: MainWindow, qtbot, monkeypatch
 ):
-    from lodestone.ui import funding_view
+    from lodestone.ui.funding import view as funding_view
 
     calls = []
     original = funding_view.breakdown

@@ -8,22 +8,22 @@ import time
 from pathlib import Path
 
 import pytest
-from lodestone.core.backup_index import list_backups
-from lodestone.core.example import load_example
-from lodestone.core.generate import GenerateSpec, generate_tracker
-from lodestone.core.money import parse_money
+from lodestone.core.backups.index import list_backups
 from lodestone.core.paths import AppPaths
-from lodestone.core.records import Company
-from lodestone.core.repository import Repository
-from lodestone.core.session import open_for_writing
-from lodestone.core.snapshot import export_snapshot
-from lodestone.core.snapshot_format import FILES
-from lodestone.ui import snapshot_dialogs
-from lodestone.ui.compare_dialog import CompareDialog
+from lodestone.core.records.model import Company
+from lodestone.core.records.money import parse_money
+from lodestone.core.samples.example import load_example
+from lodestone.core.samples.generate import GenerateSpec, generate_tracker
+from lodestone.core.snapshots.export import export_snapshot
+from lodestone.core.snapshots.format import FILES
+from lodestone.core.storage.repository import Repository
+from lodestone.core.tracker.session import open_for_writing
 from lodestone.ui.context import AppContext
-from lodestone.ui.list_model import RecordListModel
+from lodestone.ui.dialogs import snapshot as snapshot_dialogs
+from lodestone.ui.dialogs.compare import CompareDialog
+from lodestone.ui.dialogs.snapshot import ExportSnapshotDialog, ImportSnapshotDialog
+from lodestone.ui.lists.model import RecordListModel
 from lodestone.ui.main_window import MainWindow
-from lodestone.ui.snapshot_dialogs import ExportSnapshotDialog, ImportSnapshotDialog
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QPushButton

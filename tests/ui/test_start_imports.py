@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from lodestone.core.repository import Repository
+from lodestone.core.storage.repository import Repository
 
 CHILD = """
 import json, os, sys
@@ -42,18 +42,23 @@ cli.main(["--db", sys.argv[1]])
 
 NOT_BEFORE_FIRST_PAINT = (
     "lodestone.ui.forms",  # the record forms: built just after the list is painted
-    "lodestone.ui.storage_dialogs",
-    "lodestone.ui.snapshot_dialogs",
-    "lodestone.ui.csv_import_dialog",
-    "lodestone.ui.history_dialog",
-    "lodestone.ui.backup_jobs",
-    "lodestone.ui.funding_view",
-    "lodestone.ui.timeline_view",
-    "lodestone.core.backup",  # the backup on open starts after the first paint
-    "lodestone.core.csv_import",
-    "lodestone.core.snapshot",
-    "lodestone.core.example",
-    "lodestone.cli_",  # the commands' parsers: a start of the window names no command
+    "lodestone.ui.dialogs.storage",
+    "lodestone.ui.dialogs.snapshot",
+    "lodestone.ui.dialogs.csv_import",
+    "lodestone.ui.dialogs.history",
+    "lodestone.ui.jobs.backup_jobs",
+    "lodestone.ui.funding.view",
+    "lodestone.ui.timeline.view",
+    "lodestone.core.backups.backup",  # the backup on open starts after the first paint
+    "lodestone.core.csvio.importer",
+    "lodestone.core.snapshots.export",
+    "lodestone.core.samples.example",
+    # the commands' parsers: a start of the window names no command
+    "lodestone.cli.backup",
+    "lodestone.cli.compare",
+    "lodestone.cli.render",
+    "lodestone.cli.snapshot",
+    "lodestone.cli.stats",
     "pyqtgraph",
     "numpy",
     "sqlite_utils",
@@ -75,14 +80,14 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
 def test_nothing_used_later_is_loaded_before_the_first_paint(loaded: dict[str, list[str]]):
     early = [m for m in loaded["painted"] if m.startswith(NOT_BEFORE_FIRST_PAINT)]
     assert early == []
-    assert "lodestone.ui.list_page" in loaded["painted"]  # the probe itself saw the window
+    assert "lodestone.ui.lists.page" in loaded["painted"]  # the probe itself saw the window
 
 
 def test_the_core_loads_before_qt(loaded: dict[str, list[str]]):
     order = loaded["load_window"]
     after_qt = order[order.index("PySide6"):]
     assert [m for m in after_qt if m.startswith("lodestone.core")] == []
-    assert "lodestone.core.session" in order and "lodestone.ui.app" in after_qt
+    assert "lodestone.core.tracker.session" in order and "lodestone.ui.app" in after_qt
 
 
 def test_the_probe_sees_a_late_import(tmp_path: Path):

@@ -6,23 +6,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from lodestone.core.backup import take_backup
-from lodestone.core.backup_index import list_backups
-from lodestone.core.db import DamagedTrackerError, NewerSchemaError, TrackerError
-from lodestone.core.lock import LockedError, LockHolder
-from lodestone.core.operations import save_operation
+from lodestone.core.backups.backup import take_backup
+from lodestone.core.backups.index import list_backups
+from lodestone.core.history.operations import save_operation
 from lodestone.core.paths import AppPaths
-from lodestone.core.records import Company
-from lodestone.core.recovery import ForeignWalError
-from lodestone.core.session import open_for_writing
-from lodestone.ui.backup_jobs import AutoBackup
-from lodestone.ui.storage_dialogs import (
+from lodestone.core.records.model import Company
+from lodestone.core.storage.db import DamagedTrackerError, NewerSchemaError, TrackerError
+from lodestone.core.storage.lock import LockedError, LockHolder
+from lodestone.core.tracker.recovery import ForeignWalError
+from lodestone.core.tracker.session import open_for_writing
+from lodestone.ui.dialogs.storage import (
     BackupsDialog,
     ask_locked,
     ask_recover,
     offer_recovery,
     reason_label,
 )
+from lodestone.ui.jobs.backup_jobs import AutoBackup
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QMessageBox
 

@@ -12,18 +12,18 @@ import time
 from pathlib import Path
 
 import pytest
-from lodestone.core import timeline as tl
-from lodestone.core.example import load_example
-from lodestone.core.fuzzydate import parse_fuzzy_date
-from lodestone.core.generate import GenerateSpec, generate_tracker
-from lodestone.core.operations import save_operation
+from lodestone.core.history.operations import save_operation
+from lodestone.core.lists.queries import ListQuery
 from lodestone.core.paths import AppPaths
-from lodestone.core.queries import ListQuery
-from lodestone.core.records import Event
-from lodestone.core.timeline import day_x
-from lodestone.ui.timeline_items import OFFSETS
-from lodestone.ui.timeline_loader import TimelineLoader
-from lodestone.ui.timeline_view import TimelineView
+from lodestone.core.records.fuzzydate import parse_fuzzy_date
+from lodestone.core.records.model import Event
+from lodestone.core.samples.example import load_example
+from lodestone.core.samples.generate import GenerateSpec, generate_tracker
+from lodestone.core.timeline import data as tl
+from lodestone.core.timeline.data import day_x
+from lodestone.ui.timeline.items import OFFSETS
+from lodestone.ui.timeline.loader import TimelineLoader
+from lodestone.ui.timeline.view import TimelineView
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QWheelEvent
 from PySide6.QtSvg import QSvgRenderer
@@ -466,7 +466,7 @@ def test_prepare_render_shows_everything(view):
 
 
 def test_importing_the_view_does_not_load_pyqtgraph():
-    code = ("import sys, lodestone.ui.timeline_view, lodestone.ui.main_window; "
+    code = ("import sys, lodestone.ui.timeline.view, lodestone.ui.main_window; "
             "print('pyqtgraph' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=Path(__file__).parent)

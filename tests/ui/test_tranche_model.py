@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from lodestone.core.fieldcheck import FieldError, FieldWarning
-from lodestone.core.money import Money
-from lodestone.core.records import Company, Tranche
+from lodestone.core.records.fieldcheck import FieldError, FieldWarning
+from lodestone.core.records.model import Company, Tranche
+from lodestone.core.records.money import Money
 from lodestone.ui.forms.pickers import RecordLookup
 from lodestone.ui.forms.tranche_draft import (
     AMOUNT,

@@ -20,16 +20,16 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from lodestone import __version__
-from lodestone.core.db import NewerSchemaError, NotATrackerError, TrackerError
-from lodestone.core.lock import LockedError
 from lodestone.core.paths import AppPaths, resources_dir
-from lodestone.core.recovery import cloud_sync_warning
-from lodestone.core.repository import Repository
-from lodestone.core.schema import SCHEMA_VERSION
-from lodestone.core.session import Session, open_for_writing, open_readonly
+from lodestone.core.storage.db import NewerSchemaError, NotATrackerError, TrackerError
+from lodestone.core.storage.lock import LockedError
+from lodestone.core.storage.repository import Repository
+from lodestone.core.storage.schema import SCHEMA_VERSION
+from lodestone.core.tracker.recovery import cloud_sync_warning
+from lodestone.core.tracker.session import Session, open_for_writing, open_readonly
 from lodestone.ui.collector import spare_long_lived
 from lodestone.ui.context import AppContext, settings_for
-from lodestone.ui.jobs import Job
+from lodestone.ui.jobs.runner import Job
 from lodestone.ui.main_window import MainWindow
 
 HEADER_BYTES = 100  # SQLite's file header; the user_version is bytes 60-63
@@ -106,7 +106,7 @@ def open_session(parent: QWidget | None, path: Path, paths: AppPaths, *,
             with upgrade_notice(parent, path):
                 return open_for_writing(path, paths, create=create, backup_on_open=False)
         except LockedError as exc:
-            from lodestone.ui.storage_dialogs import ask_locked
+            from lodestone.ui.dialogs.storage import ask_locked
 
             if ask_locked(parent, exc) == "readonly":
                 return open_readonly(path, paths)
@@ -115,7 +115,7 @@ def open_session(parent: QWidget | None, path: Path, paths: AppPaths, *,
             show_error(parent, str(exc))
             return None
         except TrackerError as exc:
-            from lodestone.ui.storage_dialogs import offer_recovery
+            from lodestone.ui.dialogs.storage import offer_recovery
 
             if recovered or not offer_recovery(parent, path, exc, paths):
                 show_error(parent, str(exc))
@@ -178,7 +178,7 @@ class WindowManager:
 
     def _start_backing_up(self, window: MainWindow, session: Session) -> None:
         """Once the window is on screen: the backup on open, then every few minutes of edits."""
-        from lodestone.ui.backup_jobs import AutoBackup
+        from lodestone.ui.jobs.backup_jobs import AutoBackup
 
         def not_backed_up(message: str) -> None:
             window.statusBar().showMessage(f"Not backed up: {message}", 15000)
@@ -208,7 +208,7 @@ class WindowManager:
         self._show(session)
 
     def open_example(self) -> bool:
-        from lodestone.core.example import ensure_example
+        from lodestone.core.samples.example import ensure_example
 
         ensure_example(self.paths)
         return self.open(self.paths.example_tracker)
@@ -234,7 +234,7 @@ def run_gui(db_path: Path, paths: AppPaths, example: bool = False, *,
     app = make_application()
     manager = WindowManager(paths)
     if example:
-        from lodestone.core.example import ensure_example
+        from lodestone.core.samples.example import ensure_example
 
         ensure_example(paths)
     if reopen_last:

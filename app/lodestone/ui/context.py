@@ -11,10 +11,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from lodestone.core.operations import Operation
+from lodestone.core.history.operations import Operation
 from lodestone.core.paths import AppPaths
-from lodestone.core.repository import Repository
-from lodestone.core.session import Session
+from lodestone.core.storage.repository import Repository
+from lodestone.core.tracker.session import Session
 
 
 class ChangeNotifier(QObject):

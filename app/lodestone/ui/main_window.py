@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from lodestone import __version__
-from lodestone.core.operations import delete_operation
+from lodestone.core.history.operations import delete_operation
 from lodestone.ui.actions import ActionSpec, make_action
 from lodestone.ui.context import AppContext
 from lodestone.ui.first_paint import after_first_paint
-from lodestone.ui.list_page import ListPage
-from lodestone.ui.status_counts import StatusCounts
+from lodestone.ui.lists.page import ListPage
+from lodestone.ui.lists.status_counts import StatusCounts
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
             page.restore_state()
             return page
         if key == "trash":
-            from lodestone.ui.trash_page import TrashPage
+            from lodestone.ui.lists.trash_page import TrashPage
 
             return TrashPage(self.ctx)
         from lodestone.ui.placeholders import build_optional_view
@@ -320,7 +320,7 @@ class MainWindow(QMainWindow):
         if page is None or record_id is None:
             self.statusBar().showMessage("Select a record to see its history.", 4000)
             return
-        from lodestone.ui.history_dialog import HistoryDialog
+        from lodestone.ui.dialogs.history import HistoryDialog
 
         HistoryDialog(self.ctx.repo, page.kind, record_id, self).exec()
 
@@ -373,14 +373,14 @@ class MainWindow(QMainWindow):
 
     def _snapshot_slot(self, name: str) -> Callable[[], None]:
         def show() -> None:
-            from lodestone.ui.snapshot_dialogs import show_snapshot_dialog
+            from lodestone.ui.dialogs.snapshot import show_snapshot_dialog
 
             show_snapshot_dialog(self, name)
 
         return show
 
     def show_backups(self) -> None:
-        from lodestone.ui.storage_dialogs import BackupsDialog
+        from lodestone.ui.dialogs.storage import BackupsDialog
 
         dialog = BackupsDialog(self.ctx, self)
         dialog.restoreRequested.connect(self.restoreRequested)
@@ -389,14 +389,14 @@ class MainWindow(QMainWindow):
     # -- help -------------------------------------------------------------------------------
 
     def show_shortcuts(self) -> None:
-        from lodestone.ui.about import ShortcutsDialog
+        from lodestone.ui.dialogs.about import ShortcutsDialog
 
         ShortcutsDialog(self).exec()
 
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        from lodestone.ui.about import about_text
+        from lodestone.ui.dialogs.about import about_text
 
         QMessageBox.about(self, "About Lodestone", about_text(self.ctx.path, __version__))
 

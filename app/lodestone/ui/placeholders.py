@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 def build_optional_view(window: MainWindow, key: str) -> QWidget:
     if key == "funding":
-        from lodestone.ui.funding_view import FundingView
+        from lodestone.ui.funding.view import FundingView
 
         funding = FundingView(window.ctx)
         funding.setObjectName("page.funding")
@@ -23,7 +23,7 @@ def build_optional_view(window: MainWindow, key: str) -> QWidget:
         deals.filter_bar.queryChanged.connect(funding.set_filters)
         return funding
     if key == "timeline":
-        from lodestone.ui.timeline_view import TimelineView
+        from lodestone.ui.timeline.view import TimelineView
 
         timeline = TimelineView(window.ctx)
         timeline.setObjectName("page.timeline")

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.db import SaveFailed
-from lodestone.core.fieldcheck import FieldError
-from lodestone.core.operations import save_operation
-from lodestone.core.records import Record
-from lodestone.core.repository import InvalidRecord, RecordNotFound
-from lodestone.core.validation import validate
+from lodestone.core.history.operations import save_operation
+from lodestone.core.records.fieldcheck import FieldError
+from lodestone.core.records.model import Record
+from lodestone.core.records.validation import validate
+from lodestone.core.storage.db import SaveFailed
+from lodestone.core.storage.repository import InvalidRecord, RecordNotFound
 from lodestone.ui.context import AppContext
 from lodestone.ui.forms.field_base import Field
 from lodestone.ui.forms.header import FormHeader

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.records import Citation, Source
-from lodestone.core.repository import RecordNotFound
+from lodestone.core.records.model import Citation, Source
+from lodestone.core.storage.repository import RecordNotFound
 from lodestone.ui.context import AppContext
 from lodestone.ui.forms.field_base import HINT_STYLE
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from lodestone.core.queries import ListQuery
-from lodestone.core.records import Company, Record
-from lodestone.core.vocabulary import COMMODITIES, COMPANY_KINDS, STAGES
+from lodestone.core.lists.queries import ListQuery
+from lodestone.core.records.model import Company, Record
+from lodestone.core.records.vocabulary import COMMODITIES, COMPANY_KINDS, STAGES
 from lodestone.ui.forms.base import RecordForm
 from lodestone.ui.forms.fields import (
     ChoiceField,

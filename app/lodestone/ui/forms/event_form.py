@@ -3,8 +3,8 @@ who was involved. A period (a ban in force for a year) has an end date."""
 
 from __future__ import annotations
 
-from lodestone.core.records import Event, Record
-from lodestone.core.vocabulary import EVENT_KINDS
+from lodestone.core.records.model import Event, Record
+from lodestone.core.records.vocabulary import EVENT_KINDS
 from lodestone.ui.forms.base import RecordForm
 from lodestone.ui.forms.fields import (
     ChoiceField,

@@ -14,10 +14,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QPlainTextEdit, QWidget
 
-from lodestone.core.countries import COUNTRIES, country_code, country_name, is_country
-from lodestone.core.fieldcheck import FieldError, clean_text, parse_field
-from lodestone.core.fuzzydate import FuzzyDate, parse_fuzzy_date
-from lodestone.core.money import Money, format_money, parse_money
+from lodestone.core.records.countries import COUNTRIES, country_code, country_name, is_country
+from lodestone.core.records.fieldcheck import FieldError, clean_text, parse_field
+from lodestone.core.records.fuzzydate import FuzzyDate, parse_fuzzy_date
+from lodestone.core.records.money import Money, format_money, parse_money
 from lodestone.ui.forms.field_base import Field, FieldInvalid, LineField
 from lodestone.ui.forms.pickers import (
     CompanyListField,

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.fieldcheck import FieldChecks
-from lodestone.core.queries import ListQuery, fetch_rows
-from lodestone.core.records import Citation
-from lodestone.core.validation import TEXT_LIMIT
+from lodestone.core.lists.queries import ListQuery, fetch_rows
+from lodestone.core.records.fieldcheck import FieldChecks
+from lodestone.core.records.model import Citation
+from lodestone.core.records.validation import TEXT_LIMIT
 from lodestone.ui.context import AppContext
 from lodestone.ui.forms.fields import ChoiceField, MultilineField, TextField
 from lodestone.ui.forms.source_form import SourceForm

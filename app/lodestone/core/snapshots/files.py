@@ -1,0 +1,221 @@
+"""Where a snapshot's files live: a folder or a zip, written atomically, read with checking.
+
+An interrupted export must never leave something that looks like a whole snapshot, so the
+files are written into a temporary folder (or a temporary zip) beside the destination and
+renamed into place only once the manifest is written. Reading goes through the manifest: every
+file it lists must be there with the SHA-256 it records, so a truncated, edited or partial
+snapshot is refused before a single row of it is imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from lodestone.core.progress import Ticker
+from lodestone.core.snapshots.format import (
+    FILES,
+    MANIFEST,
+    OPTIONAL_TABLES,
+    FileSpec,
+    Manifest,
+    SnapshotError,
+)
+
+_CHUNK = 1 << 20
+
+
+def is_zip_destination(dest: Path) -> bool:
+    return dest.suffix.lower() == ".zip"
+
+
+def check_new_destination(dest: Path) -> None:
+    """Refuse a destination that exists or whose folder does not (SnapshotError)."""
+    if dest.exists() or dest.is_symlink():
+        raise SnapshotError(f"{dest} already exists; choose a new folder or .zip name")
+    if not dest.parent.is_dir():
+        raise SnapshotError(f"cannot write {dest}: the folder {dest.parent} does not exist")
+
+
+class HashingSink:
+    """A binary stream that also computes the SHA-256 of everything written through it."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self._sha = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self._sha.update(data)
+        self._raw.write(data)
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()
+
+    def close(self) -> None:
+        self._raw.close()
+
+
+class SnapshotWriter:
+    """Writes a snapshot under a temporary name; `commit()` renames it to `dest`.
+
+    Used as a context manager: leaving it without `commit()` (an error, a cancel) removes
+    everything written so far.
+    """
+
+    def __init__(self, dest: Path) -> None:
+        check_new_destination(dest)
+        self.dest = dest
+        self._zip: zipfile.ZipFile | None = None
+        prefix = f".{dest.name}."
+        if is_zip_destination(dest):
+            handle, name = tempfile.mkstemp(prefix=prefix, suffix=".partial", dir=dest.parent)
+            os.close(handle)
+            self._temp = Path(name)
+            self._zip = zipfile.ZipFile(self._temp, "w", zipfile.ZIP_DEFLATED)
+        else:
+            self._temp = Path(tempfile.mkdtemp(prefix=prefix, suffix=".partial", dir=dest.parent))
+        self._committed = False
+
+    def __enter__(self) -> SnapshotWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:  # fmt: skip
+        if not self._committed:
+            self.abort()
+
+    def open(self, name: str) -> HashingSink:
+        """A new file of the snapshot; close it before opening the next."""
+        if self._zip is not None:
+            return HashingSink(self._zip.open(name, "w", force_zip64=True))
+        return HashingSink(open(self._temp / name, "wb", buffering=_CHUNK))  # noqa: SIM115
+
+    def commit(self, manifest: Manifest) -> None:
+        """Write the manifest and move the finished snapshot into place."""
+        sink = self.open(MANIFEST)
+        sink.write(manifest.to_json().encode())
+        sink.close()
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+        if self.dest.exists():
+            raise SnapshotError(f"{self.dest} appeared while the snapshot was being written")
+        os.rename(self._temp, self.dest)
+        self._committed = True
+
+    def abort(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+        if self._temp.is_dir():
+            shutil.rmtree(self._temp, ignore_errors=True)
+        else:
+            self._temp.unlink(missing_ok=True)
+
+
+class SnapshotReader:
+    """A snapshot folder or zip, opened through its manifest (SnapshotError if it is none)."""
+
+    def __init__(self, source: Path) -> None:
+        self.source = source
+        self._zip: zipfile.ZipFile | None = None
+        if not source.exists():
+            raise SnapshotError(f"{source} does not exist")
+        if source.is_file():
+            if not zipfile.is_zipfile(source):
+                raise SnapshotError(f"{source} is not a snapshot (neither a folder nor a .zip)")
+            try:
+                self._zip = zipfile.ZipFile(source)
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise SnapshotError(f"{source} is a damaged zip file ({exc})") from None
+        self.manifest = self._read_manifest()
+
+    def __enter__(self) -> SnapshotReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+    def _refuse(self, reason: str) -> SnapshotError:
+        return SnapshotError(f"{self.source} cannot be imported: {reason}")
+
+    def _exists(self, name: str) -> bool:
+        if self._zip is not None:
+            return name in self._zip.NameToInfo
+        return (self.source / name).is_file()
+
+    def open_binary(self, name: str) -> IO[bytes]:
+        if self._zip is not None:
+            return self._zip.open(name)
+        return open(self.source / name, "rb", buffering=_CHUNK)  # noqa: SIM115
+
+    def rows(self, spec: FileSpec) -> Iterator[tuple[int, list[str]]]:
+        """(line number, cells) of each row of one file, its header checked first; a file
+        that cannot be read as the format says raises SnapshotError naming file and line."""
+        with self.open_text(spec.name) as handle:
+            reader = csv.reader(handle, strict=True)
+            try:
+                header = next(reader, None)
+                if header != spec.header:
+                    raise SnapshotError(f"{spec.name} has the columns {header}, expected "
+                                        f"{spec.header}")  # fmt: skip
+                for cells in reader:
+                    yield reader.line_num, cells
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise SnapshotError(f"{spec.name} line {reader.line_num} cannot be read: "
+                                    f"{exc}") from None  # fmt: skip
+
+    def open_text(self, name: str) -> IO[str]:
+        """A file as text for `csv.reader`: UTF-8 with or without a BOM, any line ends."""
+        return io.TextIOWrapper(self.open_binary(name), encoding="utf-8-sig", newline="")
+
+    def _read_manifest(self) -> Manifest:
+        if not self._exists(MANIFEST):
+            raise self._refuse("it has no manifest.json, so it is not a complete snapshot")
+        with self.open_binary(MANIFEST) as handle:
+            try:
+                manifest = Manifest.from_json(handle.read(1 << 20).decode("utf-8"))
+            except UnicodeDecodeError:
+                raise self._refuse("its manifest.json is not UTF-8 text") from None
+            except SnapshotError as exc:
+                raise self._refuse(str(exc)) from None
+        known = {s.name for s in FILES} | {f"{t}.csv" for t in OPTIONAL_TABLES}
+        unknown = sorted(set(manifest.files) - known)
+        if unknown:
+            raise self._refuse(f"its manifest lists files Lodestone does not know: "
+                               f"{', '.join(unknown)[:200]}")  # fmt: skip
+        missing = [s.name for s in FILES if s.name not in manifest.files]
+        if missing:
+            raise self._refuse(f"its manifest lists no {', '.join(missing)}")
+        absent = [name for name in manifest.files if not self._exists(name)]
+        if absent:
+            raise self._refuse(f"{', '.join(absent)} listed in the manifest is missing")
+        return manifest
+
+    def verify(self, ticker: Ticker | None = None) -> None:
+        """Check every file against the manifest's SHA-256, before anything is imported."""
+        for name, entry in self.manifest.files.items():
+            sha = hashlib.sha256()
+            with self.open_binary(name) as handle:
+                while chunk := handle.read(_CHUNK):
+                    sha.update(chunk)
+                    if ticker is not None:
+                        ticker.check()
+            if sha.hexdigest() != entry.sha256:
+                raise self._refuse(f"{name} does not match its manifest checksum; the file was "
+                                   "changed or damaged after export")  # fmt: skip
+            if ticker is not None:
+                ticker.advance(entry.rows)

@@ -1,0 +1,423 @@
+"""The repository: every statement that reads or writes a record lives here.
+
+Each public mutation is one transaction that also writes the change log and the full-text
+index, then tells subscribers which records changed so views refresh only those rows.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from lodestone.core.records.model import TABLES, Citation, Company, Deal, Event, Record
+from lodestone.core.records.validation import FieldError, validate
+from lodestone.core.storage import rowmap
+from lodestone.core.storage.db import open_tracker, rollback, save_failure, write_errors
+
+Listener = Callable[[str, tuple[int, ...]], None]
+
+
+class RecordNotFound(KeyError):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class InvalidRecord(ValueError):
+    """A record failed validation; `errors` holds the per-field messages."""
+
+    def __init__(self, errors: list[Any]) -> None:
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    id: int
+    at: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class Repository:
+    """All reads and writes of one open tracker, over one sqlite3 connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.conn.row_factory = sqlite3.Row
+        self._listeners: list[Listener] = []
+        self._pending: dict[str, set[int]] = {}
+        self._depth = 0
+
+    @classmethod
+    def open(cls, path: Path | str, **kwargs: Any) -> Repository:
+        return cls(open_tracker(path, **kwargs))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- transactions and notifications ---------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> None:
+        """`listener(kind, ids)` is called after each committed change."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        self._listeners.remove(listener)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Repository]:
+        """One transaction; nested calls become savepoints of the outer one."""
+        name = f"lodestone_{self._depth}"
+        with write_errors():
+            self.conn.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {name}")
+        self._depth += 1
+        try:
+            yield self
+        except BaseException as exc:
+            self._depth -= 1
+            if self._depth == 0:
+                rollback(self.conn)
+                self._pending.clear()
+            elif self.conn.in_transaction:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+            failure = save_failure(exc)
+            if failure is not None:
+                raise failure from exc
+            raise
+        self._depth -= 1
+        if self._depth:
+            self.conn.execute(f"RELEASE {name}")
+            return
+        try:
+            with write_errors():
+                self.conn.execute("COMMIT")
+        except BaseException:
+            rollback(self.conn)
+            self._pending.clear()
+            raise
+        pending, self._pending = self._pending, {}
+        for kind, ids in pending.items():
+            for listener in list(self._listeners):
+                listener(kind, tuple(sorted(ids)))
+
+    def announce(self, kind: str, record_id: int) -> None:
+        """Tell listeners, once the current transaction commits, that this record changed
+        (for writers beside the repository's own: exchange rates, bulk imports)."""
+        self._pending.setdefault(kind, set()).add(record_id)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, params).fetchone()
+
+    def tags(self, kind: str, record_id: int) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT tag FROM tags WHERE record_kind = ? AND record_id = ? ORDER BY tag",
+            (kind, record_id),
+        )
+        return [r[0] for r in rows]
+
+    def get(self, kind: str, record_id: int) -> Record:
+        table = TABLES[kind]
+        row = self._one(f"SELECT * FROM {table} WHERE id = ?", (record_id,))
+        if row is None:
+            raise RecordNotFound(f"no {kind} with id {record_id}")
+        data = dict(row)
+        tags = self.tags(kind, record_id)
+        if kind == "company":
+            return rowmap.company_from(data, tags)
+        if kind == "deal":
+            parties = self.conn.execute(
+                "SELECT * FROM deal_parties WHERE deal_id = ? ORDER BY position, id", (record_id,)
+            )
+            tranches = self.conn.execute(
+                "SELECT * FROM tranches WHERE deal_id = ? ORDER BY position, id", (record_id,)
+            )
+            return rowmap.deal_from(
+                data, [dict(p) for p in parties], [dict(t) for t in tranches], tags
+            )
+        if kind == "event":
+            ids = self.conn.execute(
+                "SELECT company_id FROM event_companies WHERE event_id = ? ORDER BY position",
+                (record_id,),
+            )
+            return rowmap.event_from(data, [r[0] for r in ids], tags)
+        return rowmap.source_from(data, tags)
+
+    def is_deleted(self, kind: str, record_id: int) -> bool:
+        row = self._one(f"SELECT deleted_at FROM {TABLES[kind]} WHERE id = ?", (record_id,))
+        if row is None:
+            raise RecordNotFound(f"no {kind} with id {record_id}")
+        return row[0] is not None
+
+    def find_company(self, name: str) -> Company | None:
+        row = self._one(
+            "SELECT id FROM companies WHERE name = ? COLLATE NOCASE AND deleted_at IS NULL",
+            (name.strip(),),
+        )
+        return None if row is None else self.get("company", row[0])  # type: ignore[return-value]
+
+    def company_names(self, ids: list[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(f"SELECT id, name FROM companies WHERE id IN ({marks})", ids)
+        return {r[0]: r[1] for r in rows}
+
+    def count(self, kind: str) -> int:
+        """Live (not deleted) records of one kind."""
+        sql = f"SELECT count(*) FROM {TABLES[kind]} WHERE deleted_at IS NULL"
+        return int(self.conn.execute(sql).fetchone()[0])
+
+    def counts(self) -> dict[str, int]:
+        """Live (not deleted) records of each kind, plus tranches."""
+        result = {kind: self.count(kind) for kind in TABLES}
+        result["tranche"] = self._one(
+            "SELECT count(*) FROM tranches JOIN deals ON deals.id = tranches.deal_id "
+            "WHERE deals.deleted_at IS NULL"
+        )[0]  # type: ignore[index]
+        return result
+
+    def history(self, kind: str, record_id: int) -> list[ChangeEntry]:
+        rows = self.conn.execute(
+            "SELECT id, at, action, before, after FROM change_log "
+            "WHERE record_kind = ? AND record_id = ? ORDER BY id",
+            (kind, record_id),
+        )
+        return [
+            ChangeEntry(
+                r["id"],
+                r["at"],
+                r["action"],
+                json.loads(r["before"]) if r["before"] else None,
+                json.loads(r["after"]) if r["after"] else None,
+            )
+            for r in rows
+        ]
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def save(self, record: Record) -> Record:
+        """Create (id None) or update a record with its children, whole or not at all."""
+        errors = validate(record)
+        if errors:
+            raise InvalidRecord(errors)
+        kind = record.KIND
+        with self.transaction():
+            if isinstance(record, Company):
+                self._check_name_free(record.name, record.id)
+            if record.id is None:
+                before = None
+                record.id = self._insert(TABLES[kind], rowmap.to_row(record))
+            else:
+                before = rowmap.snapshot(self.get(kind, record.id))
+                self._update(TABLES[kind], record.id, rowmap.to_row(record))
+            self._save_children(record)
+            self._write_tags(kind, record.id, record.tags)
+            after = rowmap.snapshot(record)
+            if before is None:
+                self.log_change(kind, record.id, "create", None, after)
+            else:
+                old, new = rowmap.diff(before, after)
+                if new or old:
+                    self.log_change(kind, record.id, "update", old, new)
+            self.reindex(kind, record.id)
+            if isinstance(record, Company) and before and before["name"] != record.name:
+                self._reindex_dependents(record.id)
+            self.announce(kind, record.id)
+        return record
+
+    def delete(self, kind: str, record_id: int) -> None:
+        """Move a record to the Trash (soft delete); `restore` brings it back."""
+        with self.transaction():
+            if self.is_deleted(kind, record_id):
+                return
+            self.conn.execute(
+                f"UPDATE {TABLES[kind]} SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                "WHERE id = ?",
+                (record_id,),
+            )
+            self.log_change(kind, record_id, "delete", None, None)
+            self.announce(kind, record_id)
+
+    def restore(self, kind: str, record_id: int) -> None:
+        with self.transaction():
+            if not self.is_deleted(kind, record_id):
+                return
+            if kind == "company":
+                self._check_name_free(self.get(kind, record_id).label, record_id)
+            self.conn.execute(
+                f"UPDATE {TABLES[kind]} SET deleted_at = NULL WHERE id = ?", (record_id,)
+            )
+            self.log_change(kind, record_id, "restore", None, None)
+            self.announce(kind, record_id)
+
+    def add_citation(self, citation: Citation) -> Citation:
+        with self.transaction():
+            # the table's columns are the dataclass's fields
+            row = {k: v for k, v in asdict(citation).items() if k != "id"}
+            citation.id = self._insert("citations", row)
+            self.announce(citation.record_kind, citation.record_id)
+        return citation
+
+    def remove_citation(self, citation_id: int) -> None:
+        with self.transaction():
+            row = self._one(
+                "SELECT record_kind, record_id FROM citations WHERE id = ?", (citation_id,)
+            )
+            if row is None:
+                raise RecordNotFound(f"no citation with id {citation_id}")
+            self.conn.execute("DELETE FROM citations WHERE id = ?", (citation_id,))
+            self.announce(row[0], row[1])
+
+    def citations(self, kind: str, record_id: int) -> list[Citation]:
+        rows = self.conn.execute(
+            "SELECT * FROM citations WHERE record_kind = ? AND record_id = ? ORDER BY id",
+            (kind, record_id),
+        )
+        return [Citation(**dict(r)) for r in rows]
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _check_name_free(self, name: str, record_id: int | None) -> None:
+        clash = self.find_company(name)
+        if clash is not None and clash.id != record_id:
+            message = f"Another company is already named '{clash.name}'"
+            raise InvalidRecord([FieldError("name", message)])
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        cols = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        cur = self.conn.execute(
+            f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values())
+        )
+        return int(cur.lastrowid or 0)
+
+    def _update(self, table: str, record_id: int, row: dict[str, Any]) -> None:
+        sets = ", ".join(f"{c} = ?" for c in row)
+        cur = self.conn.execute(
+            f"UPDATE {table} SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+            "WHERE id = ?",
+            [*row.values(), record_id],
+        )
+        if cur.rowcount != 1:
+            raise RecordNotFound(f"no {table} row with id {record_id}")
+
+    def _save_children(self, record: Record) -> None:
+        assert record.id is not None
+        if isinstance(record, Deal):
+            self.conn.execute("DELETE FROM deal_parties WHERE deal_id = ?", (record.id,))
+            for i, party in enumerate(record.parties):
+                self._insert(
+                    "deal_parties",
+                    {
+                        "deal_id": record.id,
+                        "company_id": party.company_id,
+                        "role": party.role,
+                        "position": i,
+                    },
+                )
+            for i, tranche in enumerate(record.tranches):
+                row = rowmap.tranche_row(tranche, record.id, i)
+                if tranche.id is None:
+                    tranche.id = self._insert("tranches", row)
+                else:
+                    sets = ", ".join(f"{c} = ?" for c in row)
+                    cur = self.conn.execute(  # this deal's tranche only, never another's
+                        f"UPDATE tranches SET {sets} WHERE id = ? AND deal_id = ?",
+                        [*row.values(), tranche.id, record.id],
+                    )
+                    if cur.rowcount == 0:  # undoing a removal brings the tranche back as it was
+                        self._insert("tranches", {"id": tranche.id, **row})
+            # removed ones last, so a new tranche never takes the id of one removed in this save
+            keep = [t.id for t in record.tranches]
+            marks = ",".join("?" * len(keep))
+            self.conn.execute(
+                f"DELETE FROM tranches WHERE deal_id = ? AND id NOT IN ({marks})",
+                [record.id, *keep],
+            )
+        elif isinstance(record, Event):
+            self.conn.execute("DELETE FROM event_companies WHERE event_id = ?", (record.id,))
+            for i, company_id in enumerate(record.company_ids):
+                self._insert(
+                    "event_companies",
+                    {"event_id": record.id, "company_id": company_id, "position": i},
+                )
+
+    def _write_tags(self, kind: str, record_id: int, tags: list[str]) -> None:
+        self.conn.execute(
+            "DELETE FROM tags WHERE record_kind = ? AND record_id = ?", (kind, record_id)
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO tags (record_kind, record_id, tag) VALUES (?, ?, ?)",
+            [(kind, record_id, t) for t in tags],
+        )
+
+    def log_change(self, kind: str, record_id: int, action: str, before: Any, after: Any) -> None:
+        """One change-log entry; bulk writers call it for the records they store."""
+        self.conn.execute(
+            "INSERT INTO change_log (record_kind, record_id, action, before, after) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                kind,
+                record_id,
+                action,
+                None if before is None else json.dumps(before),
+                None if after is None else json.dumps(after),
+            ),
+        )
+
+    def search_text(self, kind: str, record_id: int) -> str:
+        """What full-text search sees of a record: its own text and the names around it."""
+        sql = SEARCH_TEXT_SQL[kind]
+        row = self._one(sql, (record_id,))
+        return "" if row is None else " ".join(str(v) for v in row if v)
+
+    def reindex(self, kind: str, record_id: int) -> None:
+        table = f"{TABLES[kind]}_fts"
+        self.conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (record_id,))
+        self.conn.execute(
+            f"INSERT INTO {table} (rowid, text) VALUES (?, ?)",
+            (record_id, self.search_text(kind, record_id)),
+        )
+
+    def _reindex_dependents(self, company_id: int) -> None:
+        """A renamed company changes what its deals and events are found by."""
+        deals = self.conn.execute(
+            "SELECT deal_id FROM deal_parties WHERE company_id = ? "
+            "UNION SELECT deal_id FROM tranches WHERE funder_id = ?",
+            (company_id, company_id),
+        ).fetchall()
+        for (deal_id,) in deals:
+            self.reindex("deal", deal_id)
+        events = self.conn.execute(
+            "SELECT event_id FROM event_companies WHERE company_id = ?", (company_id,)
+        ).fetchall()
+        for (event_id,) in events:
+            self.reindex("event", event_id)
+
+
+# The searchable text of each kind; shared with the bulk generator so both index alike.
+SEARCH_TEXT_SQL = {
+    "company": "SELECT name, ticker, exchange, website, notes FROM companies WHERE id = ?",
+    "deal": (
+        "SELECT title, description, country, capacity_product, "
+        "(SELECT group_concat(c.name, ' ') FROM deal_parties p JOIN companies c "
+        " ON c.id = p.company_id WHERE p.deal_id = deals.id), "
+        "(SELECT group_concat(c.name, ' ') FROM tranches t JOIN companies c "
+        " ON c.id = t.funder_id WHERE t.deal_id = deals.id) FROM deals WHERE id = ?"
+    ),
+    "event": (
+        "SELECT title, description, country, "
+        "(SELECT group_concat(c.name, ' ') FROM event_companies e JOIN companies c "
+        " ON c.id = e.company_id WHERE e.event_id = events.id) FROM events WHERE id = ?"
+    ),
+    "source": "SELECT title, publisher, url, notes FROM sources WHERE id = ?",
+}
