@@ -22,14 +22,10 @@ from lodestone.core.records.model import Company, Deal, Event, Party, Tranche
 from lodestone.core.records.money import Money
 from lodestone.core.storage.db import inspect_existing, open_tracker
 from lodestone.core.storage.repository import Repository
-from lodestone.core.storage.schema import (
-    APPLICATION_ID,
-    KNOWN_MIGRATIONS,
-    SCHEMA_VERSION,
-    migration_set,
-)
+from lodestone.core.storage.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION
 from lodestone.core.tracker.session import open_for_writing
 from names_data import assert_all_current
+from schema_versions import build_version
 
 OLD_VERSIONS = range(1, SCHEMA_VERSION)
 STEPS = range(1, SCHEMA_VERSION + 1)
@@ -61,22 +57,6 @@ schema.run_script = run_script
 open_for_writing(db, AppPaths(home), backup_on_open=False)
 os._exit(0)
 """
-
-
-def build_version(db: Path, version: int) -> None:
-    """A tracker exactly as schema `version` left it (0: a fresh file with only the
-    migrations table), stamped the way that version stamped it."""
-    from sqlite_utils import Database
-
-    conn = sqlite3.connect(db, isolation_level=None)
-    if version == 0:
-        migration_set().ensure_migrations_table(Database(conn))
-    else:
-        stop = KNOWN_MIGRATIONS[version] if version < SCHEMA_VERSION else None
-        migration_set().apply(Database(conn), stop_before=stop)
-        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        conn.execute(f"PRAGMA user_version = {version}")
-    conn.close()
 
 
 def schema_objects(db: Path) -> set[tuple[str, str, str]]:

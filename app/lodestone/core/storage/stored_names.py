@@ -12,7 +12,16 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from lodestone.core.storage.schema import names_sql
+
+def names_sql(links: str, owner: str, key: str) -> str:
+    """The names of a record's companies, in the form's order, as one text (migration 7's
+    triggers compute the same, written out in the migration itself)."""
+    return (
+        "coalesce((SELECT group_concat(name, ', ') FROM (SELECT c.name AS name "
+        f"FROM {links} l JOIN companies c ON c.id = l.company_id WHERE l.{owner} = {key} "
+        "GROUP BY c.id ORDER BY min(l.position), c.id)), '')"
+    )
+
 
 # table, stored column, link table, the link's column naming the record
 NAMED = (
