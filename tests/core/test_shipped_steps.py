@@ -30,6 +30,7 @@ SHIPPED = {
     "0008_search_prefixes": "1b0ed0fa303e42307c3e06101bec4e33838f36f0b6f171f8f8e7bcc99ea864f3",
     "0009_company_names": "2f52c8ddee91161198afeb0d2be15260a045fd9a7599a6e9395c3caef040712d",
     "0010_tranche_ids": "fdc137975c05406397087669b928e1b15195c68ba0981c61aa5dbbde74f188ee",
+    "0011_open_vocabularies": "db9a91d5d2af7571fbcbd1ce0e7aa85d600de919bbc9479674e909669f2e5d65",
 }
 
 # Run in a child: a later release's vocabularies, set before the schema is first imported.

@@ -18,6 +18,7 @@ from lodestone.core.storage.schema import (
     APPLICATION_ID,
     KNOWN_MIGRATIONS,
     SCHEMA_VERSION,
+    MigrationError,
     migration_set,
 )
 
@@ -224,6 +225,10 @@ def open_tracker(
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged schema text
         conn.close()
         raise DamagedTrackerError(f"{path} is damaged and cannot be opened ({exc})") from None
+    except MigrationError as exc:  # the step was rolled back; earlier ones hold
+        conn.close()
+        raise TrackerError(f"{path} could not be upgraded to schema {SCHEMA_VERSION}: {exc}, "
+                           "so that step was undone") from None
     if not exists:
         path.chmod(0o600)
     return conn
@@ -236,7 +241,16 @@ def migrate(conn: sqlite3.Connection) -> None:
     # Marked as ours first: a crash during the first migrations must leave a file that the
     # next start recognises and finishes migrating, not "an SQLite database, not a tracker".
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    migration_set().apply(Database(conn))
+    # Off outside any transaction (inside one the pragma does nothing): a step that rebuilds a
+    # table must not cascade the drop of the old one; it checks the references itself.
+    if conn.in_transaction:
+        raise RuntimeError("migrate() needs a connection outside a transaction")
+    enforced = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        migration_set().apply(Database(conn))
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

@@ -25,6 +25,7 @@ from lodestone.core.storage.migrations import (
     step_0008_search_prefixes,
     step_0009_company_names,
     step_0010_tranche_ids,
+    step_0011_open_vocabularies,
 )
 
 MIGRATION_SET = "lodestone"
@@ -32,6 +33,7 @@ MIGRATION_SET = "lodestone"
 APPLICATION_ID = 0x4C4F4445
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
 
 
@@ -59,18 +61,46 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("0008_search_prefixes", step_0008_search_prefixes.SQL),
     ("0009_company_names", step_0009_company_names.SQL),
     ("0010_tranche_ids", step_0010_tranche_ids.SQL),
+    ("0011_open_vocabularies", step_0011_open_vocabularies.SQL),
 )
 SCHEMA_VERSION = len(STEPS)
 KNOWN_MIGRATIONS = tuple(name for name, _ in STEPS)
+# Steps that rebuild a table others refer to (new table, copy, drop, rename). They run with
+# foreign keys off, as SQLite asks (with them on, dropping the old table would delete or
+# orphan every row that refers to it), and are refused before they commit if they left a
+# reference broken that was not broken before.
+TABLE_REBUILDS = frozenset({"0010_tranche_ids", "0011_open_vocabularies"})
+
+
+class MigrationError(Exception):
+    """A step would have broken the file; it was rolled back (the steps before it stay)."""
+
+
+def _broken_references(conn: sqlite3.Connection) -> set[tuple[object, ...]]:
+    return {tuple(row) for row in conn.execute("PRAGMA foreign_key_check")}
+
+
+def _run_step(db: Database, name: str, script: str) -> None:
+    """Run one step inside the transaction sqlite-utils opened for it."""
+    conn = db.conn
+    before = _broken_references(conn) if name in TABLE_REBUILDS else set()
+    run_script(conn, script)
+    if name in TABLE_REBUILDS and (broken := _broken_references(conn) - before):
+        table, rowid, parent, _ = sorted(broken, key=str)[0]
+        raise MigrationError(f"migration {name} would leave {len(broken):,} broken references "
+                             f"(such as {table} row {rowid} to a missing {parent} record)")
 
 
 def migration_set() -> Migrations:
     """The steps as sqlite-utils Migrations, which record each applied name and run it in a
     transaction. Imported only here: sqlite-utils pulls in numpy, a third of a second that
-    read-only commands such as `lodestone check` need not pay."""
+    read-only commands such as `lodestone check` need not pay. Apply them with foreign keys
+    off (`db.migrate` does): a rebuild checks its references itself."""
     from sqlite_utils.migrations import Migrations
 
     migrations = Migrations(MIGRATION_SET)
     for name, script in STEPS:
-        migrations(name=name)(lambda db, script=script: run_script(db.conn, script))
+        migrations(name=name)(
+            lambda db, name=name, script=script: _run_step(db, name, script)
+        )
     return migrations
