@@ -193,3 +193,26 @@ def test_ensure_no_records_passes_an_empty_tracker_and_refuses_a_used_one(tmp_pa
     used = _tracker(tmp_path / "used.db")
     with pytest.raises(TrackerError, match="already holds 3 records"):
         ensure_no_records(used)
+
+
+def test_a_stored_value_outside_the_vocabulary_is_a_warning_naming_the_field(
+    tmp_path: Path,
+):
+    """Written by a later release that knows more values (or by hand): the records still
+    work, so `check` warns and names the field, the value and how many rows hold it."""
+    path = _tracker(
+        tmp_path / "t.db",
+        "INSERT INTO deals (id, title) VALUES (1, 'Royalty deal')",
+        "INSERT INTO tranches (deal_id, instrument) VALUES (1, 'royalty'), (1, 'royalty')",
+        "INSERT INTO events (title, kind, date, date_precision, start_day, end_day) VALUES "
+        "('Gallium embargo', 'embargo', '2025-08', 'month', '2025-08-01', '2025-08-31')",
+        "UPDATE companies SET commodities = '[\"NdPr\", \"scandium\"]' WHERE id = 1",
+    )
+    report = check_tracker(path)
+    assert report.ok
+    unknown = [w for w in report.warnings if "does not know" in w]
+    assert len(unknown) == 3, report.warnings
+    tranches, = [w for w in unknown if w.startswith("tranches.instrument")]
+    assert "the tranche instrument 'royalty'" in tranches and "rows have" in tranches
+    assert any(w.startswith("events.kind: 1 row has the event type 'embargo'") for w in unknown)
+    assert any("company commodity 'scandium'" in w for w in unknown)

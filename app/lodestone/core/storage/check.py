@@ -5,7 +5,8 @@ must never make things worse: the file is inspected and then read over a read-on
 nothing is migrated, created or repaired. A file that is not a tracker at all raises the same
 TrackerError the app shows when opening it; a tracker is reported on: damage (SQLite's own
 integrity and foreign-key checks, missing tables) makes it unsound, while deals whose tranches
-do not add up to the headline are warnings, since the news is often like that.
+do not add up to the headline are warnings, since the news is often like that, and so are
+values outside today's vocabularies (written by a later release, or by hand).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from lodestone.core.storage.db import (
 )
 from lodestone.core.storage.repository import Repository
 from lodestone.core.storage.schema import SCHEMA_VERSION
+from lodestone.core.storage.unknown_values import unknown_value_warnings
 from lodestone.core.tracker.recovery import cloud_sync_warning
 
 RECORD_TABLES = ("companies", "deals", "events", "sources")
@@ -172,6 +174,7 @@ def check_tracker(path: Path | str, *, quick: bool = False) -> CheckReport:
             try:
                 report.counts = Repository(conn).counts()
                 problems, warnings = _reconciliation(conn)
+                warnings += unknown_value_warnings(conn)
             except sqlite3.DatabaseError as exc:
                 problems, warnings = [f"records: the file cannot be read ({exc})"], []
             report.problems += problems
