@@ -167,6 +167,13 @@ def test_newer_schema_is_refused(snap: Path, tmp_path: Path) -> None:
     ("companies.csv", "id,name,kind", "id,nom,kind", "companies.csv has the columns"),
     ("tranches.csv", ",loan,", ",mortgage,", "column instrument: 'mortgage' is not one of"),
     ("deals.csv", "\n1,", "\nx,", "column id: 'x' is not a whole number"),
+    ("deal_parties.csv", ",recipient,", ",lender,", "column role: 'lender' is not one of"),
+    ("deals.csv", "t/yr,magnets,magnets,", "t/yr,magnets,smelting,",
+     "column stage: 'smelting' is not one of: mining,"),
+    ("companies.csv", ",magnets,rare earths,", ",magnets,rare earths; scandium,",
+     "column commodities: 'scandium' is not one of"),
+    ("companies.csv", ",magnets,rare earths,", ",smelting,rare earths,",
+     "column stages: 'smelting' is not one of"),
 ])  # fmt: skip
 def test_bad_cells_are_refused_by_line_and_column(
     snap: Path, tmp_path: Path, name: str, old: str, new: str, match: str

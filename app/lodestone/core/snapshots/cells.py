@@ -230,7 +230,7 @@ def _reader(column: Column, position: dict[str, int]) -> Converter:
             return int(cell)
         if kind == CHOICE:
             if cell not in column.choices:
-                raise ValueError(f"{cell[:40]!r} is not one of: {', '.join(column.choices)}")
+                raise ValueError(_not_one_of(cell, column.choices))
             return cell
         if kind == DATE:
             return _fuzzy(cell).iso
@@ -253,7 +253,29 @@ def _reader(column: Column, position: dict[str, int]) -> Converter:
             return decode_list(unescape_cell(cell))
         raise ValueError(f"{cell[:40]!r} is not a valid {kind}")
 
+    if column.choices and kind in (TEXT, LIST):
+        return _one_of(convert, column)
     return convert
+
+
+def _not_one_of(value: str, choices: tuple[str, ...]) -> str:
+    return f"{value[:40]!r} is not one of: {', '.join(c for c in choices if c)}"
+
+
+def _one_of(convert: Converter, column: Column) -> Converter:
+    """`convert`, refusing what is not one of the column's choices (a text) or does not hold
+    only them (a list): a file's values meet the rules the forms apply."""
+    choices = frozenset(column.choices)
+
+    def checked(cell: str, row: list[str]) -> Any:
+        value = convert(cell, row)
+        items = json.loads(value) if column.kind == LIST else (value,)
+        for item in items:
+            if item not in choices:
+                raise ValueError(_not_one_of(str(item), column.choices))
+        return value
+
+    return checked
 
 
 def row_reader(spec: FileSpec) -> Callable[[list[str], int], tuple[Any, ...]]:

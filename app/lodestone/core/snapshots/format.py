@@ -64,11 +64,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lodestone.core.records.vocabulary import (
+    COMMODITIES,
     COMPANY_KINDS,
     DEAL_STATUSES,
     EVENT_KINDS,
     INSTRUMENTS,
+    PARTY_ROLES,
     RECORD_KINDS,
+    STAGES,
     TRANCHE_STATUSES,
 )
 from lodestone.core.storage.db import TrackerError
@@ -79,12 +82,12 @@ MANIFEST = "manifest.json"
 
 # Column kinds: how a cell is written and read back.
 ID, REF, INT = "id", "ref", "int"  # integers; a ref may be empty (no link)
-TEXT = "text"  # free text: spreadsheet-escaped
+TEXT = "text"  # free text: spreadsheet-escaped; with choices, one of them
 CHOICE = "choice"  # a closed vocabulary value
 DATE, PRECISION = "date", "precision"  # a fuzzy date's iso text and its precision
 DAY, STAMP = "day", "stamp"  # a YYYY-MM-DD day; a UTC timestamp
 AMOUNT, CURRENCY = "amount", "currency"  # exact decimal in major units and its ISO code
-LIST = "list"  # a JSON list of vocabulary values, written "a; b"
+LIST = "list"  # a JSON list of vocabulary values (its choices), written "a; b"
 NUMERIC_KINDS = (ID, REF, INT, AMOUNT)
 
 
@@ -151,17 +154,20 @@ def _money() -> tuple[Column, ...]:
 FILES: tuple[FileSpec, ...] = (
     FileSpec("companies.csv", "companies", (
         _c("id", ID), _c("name"), _c("kind", CHOICE, choices=COMPANY_KINDS), _c("ticker"),
-        _c("exchange"), _c("country"), _c("parent_id", REF, True), _c("stages", LIST),
-        _c("commodities", LIST), _c("website"), _c("notes"), *_STAMPS,
+        _c("exchange"), _c("country"), _c("parent_id", REF, True),
+        _c("stages", LIST, choices=STAGES), _c("commodities", LIST, choices=COMMODITIES),
+        _c("website"), _c("notes"), *_STAMPS,
     ), refs={"parent_id": "companies"}, record_kind="company"),
     FileSpec("deals.csv", "deals", (
         _c("id", ID), _c("title"), _c("status", CHOICE, choices=DEAL_STATUSES),
         *_date("announced"), *_date("closed"), *_money(), _c("capacity_value"),
-        _c("capacity_unit"), _c("capacity_product"), _c("stage"), _c("commodities", LIST),
+        _c("capacity_unit"), _c("capacity_product"), _c("stage", choices=("", *STAGES)),
+        _c("commodities", LIST, choices=COMMODITIES),
         _c("country"), _c("description"), *_STAMPS,
     ), record_kind="deal"),
     FileSpec("deal_parties.csv", "deal_parties", (
-        _c("id", ID), _c("deal_id", REF), _c("company_id", REF), _c("role"), _c("position", INT),
+        _c("id", ID), _c("deal_id", REF), _c("company_id", REF), _c("role", choices=PARTY_ROLES),
+        _c("position", INT),
     ), refs={"deal_id": "deals", "company_id": "companies"}),
     FileSpec("tranches.csv", "tranches", (
         _c("id", ID), _c("deal_id", REF), _c("funder_id", REF, True),
