@@ -115,7 +115,8 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", prog=f"{PROG} check", help="check a tracker for damage, without changing it",
         description="Check a tracker file: SQLite's integrity and foreign-key checks, the\n"
-                    "schema, and deals whose tranches do not add up.",
+                    "schema, deals whose tranches do not add up, and values this version\n"
+                    "does not know (a type, status or instrument added by a later one).",
         epilog=_CHECK_EPILOG, formatter_class=formatter)
     _db_option(check, "the tracker to check (default: your own)")
     check.add_argument("--quick", action="store_true",
