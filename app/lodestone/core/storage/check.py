@@ -174,7 +174,8 @@ def check_tracker(path: Path | str, *, quick: bool = False) -> CheckReport:
             try:
                 report.counts = Repository(conn).counts()
                 problems, warnings = _reconciliation(conn)
-                warnings += unknown_value_warnings(conn)
+                # first: a few lines at most, not lost after thousands of unallocated deals
+                warnings = unknown_value_warnings(conn) + warnings
             except sqlite3.DatabaseError as exc:
                 problems, warnings = [f"records: the file cannot be read ({exc})"], []
             report.problems += problems
