@@ -168,7 +168,8 @@ def test_import_with_a_company_chosen_by_hand_and_invalid_rows_skipped(
         assert ctx.repo.find_company("Acme Mining") is not None
         rejected = awards.with_name("awards.rejected.csv").read_text(encoding="utf-8-sig")
         assert "Bad Amount Co" in rejected and "Bad Date Co" in rejected
-        assert ctx.undo_stack.count() == 0
+        assert ctx.undo_stack.count() == 1  # the whole import is one step
+        assert ctx.undo_stack.undoText() == "Import awards.csv"
     finally:
         ctx.close()
 

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from lodestone.core.history.operations import Operation
+from lodestone.core.history.undo import UndoHistory
 from lodestone.core.paths import AppPaths
 from lodestone.core.storage.repository import Repository
 from lodestone.core.tracker.session import Session
+from lodestone.ui.history_stack import HistoryStack
 
 
 class ChangeNotifier(QObject):
@@ -34,30 +35,6 @@ class ChangeNotifier(QObject):
         self._repo.unsubscribe(self._emit)
 
 
-class OperationCommand(QUndoCommand):
-    """A thin QUndoCommand over a core Operation: redo applies it, undo applies its inverse.
-
-    The operation has already been applied once when the command is pushed (so a refused
-    save never reaches the stack); the first redo() that QUndoStack.push makes is skipped.
-    """
-
-    def __init__(self, repo: Repository, applied: Operation, inverse: Operation) -> None:
-        super().__init__(applied.text)
-        self._repo = repo
-        self._redo_op = applied
-        self._undo_op = inverse
-        self._first = True
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self._undo_op = self._redo_op.apply(self._repo)
-
-    def undo(self) -> None:
-        self._redo_op = self._undo_op.apply(self._repo)
-
-
 def settings_for(paths: AppPaths) -> QSettings:
     """Lodestone's settings, kept in an ini file under the (redirectable) data folder."""
     paths.ensure()
@@ -71,7 +48,7 @@ GUI_BUSY_TIMEOUT_MS = 200
 class AppContext:
     repo: Repository
     notifier: ChangeNotifier
-    undo_stack: QUndoStack
+    undo_stack: HistoryStack  # the window's face of `history`, the tracker's undo history
     settings: QSettings
     paths: AppPaths
     path: Path
@@ -91,7 +68,7 @@ class AppContext:
         return cls(
             repo,
             ChangeNotifier(repo, parent),
-            QUndoStack(parent),
+            HistoryStack(UndoHistory(repo), parent),
             settings_for(paths),
             paths,
             path,
@@ -107,11 +84,14 @@ class AppContext:
         session.repo.conn.execute(f"PRAGMA busy_timeout = {GUI_BUSY_TIMEOUT_MS}")
         return ctx
 
+    @property
+    def history(self) -> UndoHistory:
+        return self.undo_stack.history
+
     def run(self, operation: Operation) -> Operation:
-        """Apply an operation now and make it undoable; raises (nothing pushed) if refused."""
-        inverse = operation.apply(self.repo)
-        self.undo_stack.push(OperationCommand(self.repo, operation, inverse))
-        return inverse
+        """Apply an operation now and make it undoable; raises the tracker's own error
+        (nothing applied, nothing recorded) if refused."""
+        return self.history.run(operation)
 
     def close(self) -> None:
         """Close the tracker (and release the writer lock, if this context holds it)."""
@@ -119,6 +99,7 @@ class AppContext:
             return
         self.closed = True
         self.notifier.detach()
+        self.undo_stack.detach()
         if self.session is not None:
             self.session.close()
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from lodestone import __version__
 from lodestone.core.history.operations import delete_operation
+from lodestone.core.history.undo import REFUSALS, refusal_sentence
 from lodestone.ui.actions import ActionSpec, make_action
 from lodestone.ui.context import AppContext
 from lodestone.ui.first_paint import after_first_paint
@@ -43,6 +45,8 @@ VIEWS = (
 KIND_OF_VIEW = {"companies": "company", "deals": "deal", "events": "event", "sources": "source"}
 VIEW_OF_KIND = {kind: view for view, kind in KIND_OF_VIEW.items()}
 MAX_RECENT = 10
+REFUSAL_MS = 15000  # long enough to read why an undo or a delete was not done
+log = logging.getLogger(__name__)
 
 
 def display_path(path: Path) -> str:
@@ -161,6 +165,7 @@ class MainWindow(QMainWindow):
         self.redo_action = self.ctx.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setObjectName("action.redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(SK.Redo)])
+        self.ctx.undo_stack.refused.connect(self.show_refusal)
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
         edit.addSeparator()
@@ -301,10 +306,19 @@ class MainWindow(QMainWindow):
         if page is None or record_id is None:
             self.statusBar().showMessage("Select a record to delete first.", 4000)
             return
-        operation = delete_operation(self.ctx.repo, page.kind, record_id)
+        try:
+            operation = delete_operation(self.ctx.repo, page.kind, record_id)
+            self.ctx.run(operation)
+        except REFUSALS as exc:
+            log.info("delete refused", exc_info=exc)
+            self.show_refusal(refusal_sentence("Not moved to the Trash", exc))
+            return
         page.forget(record_id)
-        self.ctx.run(operation)
         self.statusBar().showMessage("Moved to the Trash (Ctrl+Z brings it back).", 6000)
+
+    def show_refusal(self, sentence: str) -> None:
+        """A change the tracker refused (an undo, a delete): why, in the status bar."""
+        self.statusBar().showMessage(sentence, REFUSAL_MS)
 
     def focus_search(self) -> None:
         page = self.current_list()

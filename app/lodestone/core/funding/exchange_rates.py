@@ -104,27 +104,63 @@ def list_rates(conn: sqlite3.Connection, base: str | None = None) -> list[Exchan
     return [_from_row(r) for r in rows]
 
 
-def add_rate(repo: Repository, currency: str, base: str, date: str, rate: str) -> ExchangeRate:
-    """Record a rate; InvalidRecord (with per-field errors) if it is invalid or a duplicate."""
+def _refuse_clash(repo: Repository, currency: str, base: str, date: str,
+                  rate_id: int | None = None) -> None:  # fmt: skip
+    clash = repo.conn.execute(
+        "SELECT 1 FROM exchange_rates WHERE currency = ? AND base = ? AND date = ? "
+        "AND id IS NOT ?",
+        (currency, base, date, rate_id),
+    ).fetchone()
+    if clash is not None:
+        message = f"A {currency} to {base} rate for {date} is already recorded"
+        raise InvalidRecord([FieldError("date", message)])
+
+
+def add_rate(repo: Repository, currency: str, base: str, date: str, rate: str,
+             rate_id: int | None = None) -> ExchangeRate:  # fmt: skip
+    """Record a rate; InvalidRecord (with per-field errors) if it is invalid or a duplicate.
+    `rate_id` brings a removed rate back under its own id (when no other rate took it)."""
     errors = validate_rate(currency, base, date, rate)
     if errors:
         raise InvalidRecord(errors)
     value = parse_rate(rate)
     with repo.transaction():
-        clash = repo.conn.execute(
-            "SELECT 1 FROM exchange_rates WHERE currency = ? AND base = ? AND date = ?",
-            (currency, base, date),
-        ).fetchone()
-        if clash is not None:
-            message = f"A {currency} to {base} rate for {date} is already recorded"
-            raise InvalidRecord([FieldError("date", message)])
+        _refuse_clash(repo, currency, base, date)
+        taken = rate_id is not None and repo.conn.execute(
+            "SELECT 1 FROM exchange_rates WHERE id = ?", (rate_id,)).fetchone() is not None
         cursor = repo.conn.execute(
-            "INSERT INTO exchange_rates (currency, base, date, rate) VALUES (?, ?, ?, ?)",
-            (currency, base, date, format(value, "f")),
+            "INSERT INTO exchange_rates (id, currency, base, date, rate) VALUES (?, ?, ?, ?, ?)",
+            (None if taken else rate_id, currency, base, date, format(value, "f")),
         )
         rate_id = int(cursor.lastrowid or 0)
         repo.announce(RATE_KIND, rate_id)
     return ExchangeRate(currency, base, date, value, rate_id)
+
+
+def get_rate(conn: sqlite3.Connection, rate_id: int) -> ExchangeRate:
+    row = conn.execute(
+        "SELECT id, currency, base, date, rate FROM exchange_rates WHERE id = ?", (rate_id,)
+    ).fetchone()
+    if row is None:
+        raise RecordNotFound(f"no exchange rate with id {rate_id}")
+    return _from_row(row)
+
+
+def update_rate(repo: Repository, rate_id: int, date: str, rate: str) -> ExchangeRate:
+    """Change the day a rate applies from and its value; InvalidRecord as `add_rate`."""
+    old = get_rate(repo.conn, rate_id)
+    errors = validate_rate(old.currency, old.base, date, rate)
+    if errors:
+        raise InvalidRecord(errors)
+    value = parse_rate(rate)
+    with repo.transaction():
+        _refuse_clash(repo, old.currency, old.base, date, rate_id)
+        repo.conn.execute(
+            "UPDATE exchange_rates SET date = ?, rate = ? WHERE id = ?",
+            (date, format(value, "f"), rate_id),
+        )
+        repo.announce(RATE_KIND, rate_id)
+    return ExchangeRate(old.currency, old.base, date, value, rate_id)
 
 
 def delete_rate(repo: Repository, rate_id: int) -> None:

@@ -1,12 +1,15 @@
 """Undoable operations: each mutation is a small command that, applied, returns its inverse.
 
-The GUI's QUndoCommand is a thin wrapper that applies one of these and keeps the inverse for
-undo; the CLI and tests use the same objects, so undo is tested without Qt.
+The undo history (`undo.UndoHistory`) applies them and keeps each inverse; the window's Undo
+and Redo only display that history, so undo is tested without Qt. Records are saved, deleted
+and restored here; citations and tags in `attachments`, exchange rates and saved views in
+`reference_data`; `Composite` makes several of them one step (an import, a merge).
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lodestone.core.records.model import Record
@@ -28,20 +31,29 @@ _KIND_NAMES = {"company": "Company", "deal": "Deal", "event": "Event", "source":
 
 
 class Operation:
-    """Apply to a repository; return the operation that undoes it."""
+    """Apply to a repository; return the operation that undoes it.
+
+    `apply` runs inside the caller's transaction (the history opens one per step), so an
+    operation that fails half-way leaves nothing behind once that transaction rolls back.
+    """
 
     text: str = ""
 
     def apply(self, repo: Repository) -> Operation:
         raise NotImplementedError
 
-    @property
-    def kind(self) -> str:
-        raise NotImplementedError
 
-    @property
-    def record_id(self) -> int | None:
-        raise NotImplementedError
+@dataclass
+class Composite(Operation):
+    """Several operations as one step: applied in order, undone in reverse order."""
+
+    parts: Sequence[Operation]
+    text: str = ""
+
+    def apply(self, repo: Repository) -> Operation:
+        with repo.transaction():
+            inverses = [part.apply(repo) for part in self.parts]
+        return Composite(inverses[::-1], text=self.text)
 
 
 def field_title(name: str) -> str:
@@ -98,14 +110,6 @@ class Save(Operation):
                 repo.delete(record.KIND, record.id)
         return Save(before, text=self.text, in_trash=was_deleted)
 
-    @property
-    def kind(self) -> str:
-        return self.record.KIND
-
-    @property
-    def record_id(self) -> int | None:
-        return self.record.id
-
 
 @dataclass
 class Trash(Operation):
@@ -120,19 +124,16 @@ class Trash(Operation):
         (repo.delete if self.deleted else repo.restore)(self.kind_, self.id_)
         return Trash(self.kind_, self.id_, not self.deleted, text=self.text)
 
-    @property
-    def kind(self) -> str:
-        return self.kind_
-
-    @property
-    def record_id(self) -> int | None:
-        return self.id_
-
 
 def save_operation(repo: Repository, record: Record) -> Save:
     """A Save with the menu text that says what it changes."""
     before = None if record.id is None else repo.get(record.KIND, record.id)
     return Save(copy.deepcopy(record), text=describe_edit(before, record))
+
+
+def kind_title(kind: str) -> str:
+    """A record kind as menus name it: 'company' -> 'Company'."""
+    return _KIND_NAMES[kind]
 
 
 def delete_operation(repo: Repository, kind: str, record_id: int) -> Trash:

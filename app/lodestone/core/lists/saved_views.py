@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from lodestone.core.lists.queries import KINDS, ListQuery
@@ -171,6 +171,42 @@ def load_view(conn: sqlite3.Connection, kind: str, name: str) -> ListQuery:
         raise ViewError(
             f"The saved view '{row[0]}' is damaged and cannot be opened ({reason})"
         ) from None
+
+
+@dataclass(frozen=True)
+class StoredView:
+    """A view's row as stored (its query kept as text, so putting it back restores it exactly,
+    even one this version cannot open)."""
+
+    id: int
+    kind: str
+    name: str
+    query_json: str
+
+
+def find_view(conn: sqlite3.Connection, kind: str, name: str) -> StoredView | None:
+    """The stored view of this name, whatever its case; None if there is none."""
+    _check_kind(kind)
+    row = conn.execute(
+        "SELECT id, kind, name, query_json FROM saved_views "
+        "WHERE kind = ? AND name = ? COLLATE NOCASE",
+        (kind, name.strip()),
+    ).fetchone()
+    return None if row is None else StoredView(*row)
+
+
+def put_view(conn: sqlite3.Connection, view: StoredView) -> None:
+    """Store a view's row back as it was (its id, name and query); ViewError when another view
+    holds its name meanwhile."""
+    clash = find_view(conn, view.kind, view.name)
+    if clash is not None and clash.id != view.id:
+        raise ViewError(f"Another view is already named '{clash.name}'")
+    conn.execute(
+        "INSERT INTO saved_views (id, kind, name, query_json) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, "
+        "query_json = excluded.query_json",
+        (view.id, view.kind, view.name, view.query_json),
+    )
 
 
 def delete_view(conn: sqlite3.Connection, kind: str, name: str) -> None:

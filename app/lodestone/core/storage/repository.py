@@ -260,12 +260,30 @@ class Repository:
             self.announce(kind, record_id)
 
     def add_citation(self, citation: Citation) -> Citation:
+        """Store a citation; one with an id keeps it (an undone removal coming back)."""
         with self.transaction():
             # the table's columns are the dataclass's fields
-            row = {k: v for k, v in asdict(citation).items() if k != "id"}
+            row = {k: v for k, v in asdict(citation).items() if k != "id" or v is not None}
             citation.id = self._insert("citations", row)
             self.announce(citation.record_kind, citation.record_id)
         return citation
+
+    def citation(self, citation_id: int) -> Citation:
+        row = self._one("SELECT * FROM citations WHERE id = ?", (citation_id,))
+        if row is None:
+            raise RecordNotFound(f"no citation with id {citation_id}")
+        return Citation(**dict(row))
+
+    def update_citation(self, citation: Citation) -> None:
+        """Change which field a citation backs and the sentence it quotes."""
+        with self.transaction():
+            cur = self.conn.execute(
+                "UPDATE citations SET field = ?, quote = ? WHERE id = ?",
+                (citation.field, citation.quote, citation.id),
+            )
+            if cur.rowcount != 1:
+                raise RecordNotFound(f"no citation with id {citation.id}")
+            self.announce(citation.record_kind, citation.record_id)
 
     def remove_citation(self, citation_id: int) -> None:
         with self.transaction():

@@ -5,7 +5,8 @@ rows, the new companies — then the import itself.
 Every step calls the core functions the `lodestone import-csv` command runs, with the same
 options, so the dialog and the command can never disagree about a row. Checking the whole
 file (a dry run) and the import run on a worker thread with progress and Cancel; the import
-takes a backup first, writes in one transaction, and the views then re-read. Going back never
+takes a backup first, writes in one transaction, and the views then re-read; the import is
+one step of the undo history (undo moves what it created to the Trash). Going back never
 loses a choice: the mapping of a file and kind is kept while the dialog is open.
 """
 
@@ -30,6 +31,7 @@ from lodestone.core.csvio.importer import (
 )
 from lodestone.core.csvio.mapping import MappingError
 from lodestone.core.csvio.source import CsvImportError, CsvSource
+from lodestone.core.history.imports import import_step, log_mark
 from lodestone.core.lists.queries import ListQuery, count_rows, fetch_rows
 from lodestone.ui.context import AppContext
 from lodestone.ui.dialogs.csv_import_pages import Mapping, MappingPage, SourcePage
@@ -58,6 +60,7 @@ class CsvImportDialog(TaskDialog):
         self.mapping_page = MappingPage()
         self.preview_page = PreviewPage()
         self.companies_page = CompaniesPage()
+        self._log_mark = 0
         self.stack = QStackedWidget()
         for page in (self.source_page, self.mapping_page, self.preview_page, self.companies_page):
             self.stack.addWidget(page)
@@ -195,6 +198,7 @@ class CsvImportDialog(TaskDialog):
             return
         assert self.source is not None
         ctx = self.ctx
+        self._log_mark = log_mark(ctx.repo)  # what the import logs after this is its step
         task = self._task(f"Importing {self.source.path.name}…", skip_invalid=skip,
                           company_choices=self.companies_page.choices(),
                           before_write=lambda: backup_before_import(ctx))  # fmt: skip
@@ -206,7 +210,10 @@ class CsvImportDialog(TaskDialog):
             self.error.setText(f"Nothing was imported: {len(report.invalid):,} rows have "
                                "problems.")  # fmt: skip
             return
-        announce_import(self.ctx)
+        step = import_step(self.ctx.repo, self._log_mark, f"Import {report.path.name}")
+        if step is not None:
+            self.ctx.history.record(*step)
+        announce_import(self.ctx, forget_history=False)
         backed_up = " A backup was taken first." if self.ctx.session is not None else ""
         headline = f"Imported {report.stored:,} {report.mapping.kind} from {report.path.name}."
         self.result_window = ReportDialog("CSV imported", headline + backed_up, report.lines(),

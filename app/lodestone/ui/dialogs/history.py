@@ -1,4 +1,8 @@
-"""A record's history from the change log: what changed, when, and from what."""
+"""A record's history from the change log: what changed, when, and from what.
+
+The same dialog lists the history of things kept beside the records (the exchange rates):
+entries of several ids of one kind, newest first, each named by what it is about.
+"""
 
 from __future__ import annotations
 
@@ -10,28 +14,68 @@ from lodestone.ui.dialogs.tree import TreeDialog
 
 ACTIONS = {"create": "Created", "update": "Changed", "delete": "Moved to Trash",
            "restore": "Restored"}  # fmt: skip
+KEPT_ACTIONS = {"create": "Added", "update": "Changed", "delete": "Removed"}  # no Trash there
+HEADERS = ["When (UTC)", "What", "Before", "After"]
+SIZE = (760, 440)
 
 
-class HistoryDialog(TreeDialog):
-    def __init__(self, repo: Repository, kind: str, record_id: int,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
-        record = repo.get(kind, record_id)
-        super().__init__(parent, "history", f"History of “{record.label}”",
-                         ["When (UTC)", "What", "Before", "After"], (760, 440))  # fmt: skip
-        currency = getattr(getattr(record, "amount", None), "currency", None)
-        for entry in reversed(repo.history(kind, record_id)):
+class ChangeLogDialog(TreeDialog):
+    """Change-log entries, newest first, each with its field-by-field lines."""
+
+    def __init__(self, repo: Repository, title: str, entries: list[tuple[str, ChangeEntry]],
+                 currency: str | None = None, parent: QWidget | None = None,
+                 actions: dict[str, str] = ACTIONS) -> None:  # fmt: skip
+        super().__init__(parent, "history", title, HEADERS, SIZE)
+        for about, entry in sorted(entries, key=lambda pair: pair[1].id, reverse=True):
             when = entry.at.replace("T", " ")[:19]
-            item = QTreeWidgetItem([when, _what(entry), "", ""])
-            if entry.action == "update":
+            item = QTreeWidgetItem([when, about + _what(entry, actions), "", ""])
+            if entry.action == "update" or about:
                 for line in describe_update(entry, repo.company_names, currency):
                     item.addChild(QTreeWidgetItem(["", *line]))
             self.tree.addTopLevelItem(item)
         self.fit_columns()
 
+    @classmethod
+    def of_kept(cls, repo: Repository, kind: str, ids: list[int], title: str,
+                parent: QWidget | None = None) -> ChangeLogDialog:  # fmt: skip
+        """The history of several things kept beside the records (exchange rates), each entry
+        named after what it is about ("EUR rate: Changed")."""
+        entries = []
+        for kept_id in ids:
+            history = repo.history(kind, kept_id)
+            about = _about(history)
+            entries += [(about, entry) for entry in history]
+        return cls(repo, title, entries, parent=parent, actions=KEPT_ACTIONS)
 
-def _what(entry: ChangeEntry) -> str:
-    """The action in words; a record a CSV import created says the file and row it came from."""
-    after = entry.after or {}
+
+class HistoryDialog(ChangeLogDialog):
+    def __init__(self, repo: Repository, kind: str, record_id: int,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        record = repo.get(kind, record_id)
+        currency = getattr(getattr(record, "amount", None), "currency", None)
+        entries = [("", entry) for entry in repo.history(kind, record_id)]
+        super().__init__(repo, f"History of “{record.label}”", entries, currency, parent)
+
+
+def _about(history: list[ChangeEntry]) -> str:
+    """"EUR rate: " — what a kept thing's entries are about, from any entry naming it."""
+    for entry in history:
+        for side in (entry.after or {}, entry.before or {}):
+            if "currency" in side:
+                return f"{side['currency']} rate: "
+            if "name" in side:
+                return f"View “{side['name']}”: "
+    return ""
+
+
+def _what(entry: ChangeEntry, actions: dict[str, str]) -> str:
+    """The action in words; a record a CSV import created says the file and row it came from,
+    a citation says it was added or removed."""
+    before, after = entry.before or {}, entry.after or {}
     if entry.action == "create" and "imported_from" in after:
         return f"Imported from {after['imported_from']}, row {after.get('row')}"
-    return ACTIONS[entry.action]
+    if entry.action == "update" and "citation" in (before.keys() | after.keys()):
+        if not before:
+            return "Source cited"
+        return "Source no longer cited" if not after else "Citation changed"
+    return actions[entry.action]

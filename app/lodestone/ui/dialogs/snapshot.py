@@ -47,11 +47,13 @@ if TYPE_CHECKING:
 FOLDER_KEY = "snapshots/folder"
 
 
-def announce_import(ctx: AppContext) -> None:
+def announce_import(ctx: AppContext, *, forget_history: bool = True) -> None:
     """After an import through another connection: every list, form and chart re-reads (an
-    empty id list means "anything may have changed"), and the undo history is forgotten, as
-    its steps may name ids the import has since given to other records."""
-    ctx.undo_stack.clear()
+    empty id list means "anything may have changed"). A snapshot import forgets the undo
+    history, as its steps may name ids the import has since given to other records; a CSV
+    import only adds records, and becomes a step of that history itself."""
+    if forget_history:
+        ctx.undo_stack.clear()
     for kind in RECORD_KINDS:
         ctx.notifier.changed.emit(kind, [])
 

@@ -1,11 +1,14 @@
 """The Sources panel every record form carries: where each fact came from.
 
 Citations are saved the moment they are added (they are not part of the form's unsaved
-edits), so a source found and quoted is never lost to a Revert. A new source is saved as an
-undoable step through the same save operation as any record; its URL opens in the browser.
+edits), so a source found and quoted is never lost to a Revert. Adding and removing one are
+undoable steps of the tracker's history, logged in the record's history; a new source is
+saved through the same save operation as any record; its URL opens in the browser.
 """
 
 from __future__ import annotations
+
+import logging
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -20,19 +23,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.records.model import Citation, Source
+from lodestone.core.history.attachments import RemoveCitation, describe_source
+from lodestone.core.history.undo import REFUSALS, refusal_sentence
+from lodestone.core.records.model import Citation
 from lodestone.core.storage.repository import RecordNotFound
 from lodestone.ui.context import AppContext
-from lodestone.ui.forms.field_base import HINT_STYLE
+from lodestone.ui.forms.field_base import ERROR_STYLE, HINT_STYLE
 
+log = logging.getLogger(__name__)
 SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 URL_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-def describe_source(source: Source) -> str:
-    """How a source is listed: "Benzinga — Vulcan Elements lands $1.4B (Nov 9, 2025)"."""
-    head = " — ".join(p for p in (source.publisher, source.title) if p) or source.url
-    return head + (f" ({source.published.display()})" if source.published else "")
 
 
 class CitationsPanel(QWidget):
@@ -73,6 +73,12 @@ class CitationsPanel(QWidget):
         self.note.setStyleSheet(HINT_STYLE)
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
+        self.problem = QLabel(self)
+        self.problem.setObjectName(f"{kind}.citations.problem")
+        self.problem.setStyleSheet(ERROR_STYLE)
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        layout.addWidget(self.problem)
         row = QHBoxLayout()
         self.add_button = self._button("Add source…", "add", self.add, row)
         self.open_button = self._button("Open link", "open", self.open_current, row)
@@ -98,6 +104,7 @@ class CitationsPanel(QWidget):
 
     def set_record(self, record_id: int | None) -> None:
         self.record_id = record_id
+        self.show_problem("")
         self.note.setVisible(record_id is None)
         self.list.setVisible(record_id is not None)
         self.refresh()
@@ -171,8 +178,19 @@ class CitationsPanel(QWidget):
             buttons.Yes | buttons.No,
             buttons.No,
         )
-        if answer == buttons.Yes:
-            self.ctx.repo.remove_citation(item.data(Qt.ItemDataRole.UserRole))
+        if answer != buttons.Yes:
+            return
+        try:
+            self.ctx.run(RemoveCitation(item.data(Qt.ItemDataRole.UserRole)))
+        except REFUSALS as exc:
+            log.info("citation not removed", exc_info=exc)
+            self.show_problem(refusal_sentence("The source was not removed", exc))
+            return
+        self.show_problem("")
+
+    def show_problem(self, sentence: str) -> None:
+        self.problem.setText(sentence)
+        self.problem.setVisible(bool(sentence))
 
     def open_item(self, item: QListWidgetItem) -> None:
         url = item.data(URL_ROLE)

@@ -8,10 +8,13 @@ accepted nothing is written; a refusal keeps every typed text where it was.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QTabWidget,
@@ -19,14 +22,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lodestone.core.history.attachments import AddCitation
+from lodestone.core.history.undo import REFUSALS, refusal_sentence
 from lodestone.core.lists.queries import ListQuery, fetch_rows
 from lodestone.core.records.fieldcheck import FieldChecks
 from lodestone.core.records.model import Citation
 from lodestone.core.records.validation import TEXT_LIMIT
 from lodestone.ui.context import AppContext
+from lodestone.ui.forms.field_base import ERROR_STYLE
 from lodestone.ui.forms.fields import ChoiceField, MultilineField, TextField
 from lodestone.ui.forms.source_form import SourceForm
 
+log = logging.getLogger(__name__)
 RESULTS = 50
 
 
@@ -74,6 +81,12 @@ class AddCitationDialog(QDialog):
         layout.addWidget(self.field)
         self.quote = MultilineField("quote", "Quote", object_name="citation.quote")
         layout.addWidget(self.quote)
+        self.problem = QLabel(self)
+        self.problem.setObjectName("citation.problem")
+        self.problem.setStyleSheet(ERROR_STYLE)
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        layout.addWidget(self.problem)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -137,5 +150,12 @@ class AddCitationDialog(QDialog):
         if source_id is None:
             return
         citation = Citation(source_id, self.kind, self.record_id, self.field.value(), quote)
-        self.citation = self.ctx.repo.add_citation(citation)
+        try:
+            self.ctx.run(AddCitation(citation))
+        except REFUSALS as exc:  # what was picked and typed stays for another try
+            log.info("citation not added", exc_info=exc)
+            self.problem.setText(refusal_sentence("The source was not added", exc))
+            self.problem.show()
+            return
+        self.citation = citation
         super().accept()

@@ -1,11 +1,15 @@
 """The Exchange Rates dialog: the rates the analyst records for converted funding charts.
 
-A small table per reporting currency with one line to add a rate (currency, date, rate) and a
-Remove button. Bad input is refused next to the fields, in the validator's words, and what was
+A small table per reporting currency with one line to add a rate (currency, date, rate), a
+Remove button, and the date and rate of each row editable in place. Every change is a step of
+the tracker's undo history (Ctrl+Z in the window takes it back) and is kept in the rates'
+history. Bad input is refused next to the fields, in the validator's words, and what was
 typed stays in place so it can be corrected.
 """
 
 from __future__ import annotations
+
+import logging
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -22,13 +26,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.funding.exchange_rates import add_rate, delete_rate, list_rates, validate_rate
+from lodestone.core.funding.exchange_rates import (
+    RATE_KIND,
+    ExchangeRate,
+    list_rates,
+    parse_rate,
+    validate_rate,
+)
+from lodestone.core.history.reference_data import (
+    AddRate,
+    EditRate,
+    rate_history_ids,
+    remove_rates_operation,
+)
+from lodestone.core.history.undo import REFUSALS, refusal_sentence
+from lodestone.core.records.fieldcheck import FieldError
 from lodestone.core.records.money import CURRENCY_DIGITS
 from lodestone.core.storage.repository import InvalidRecord
 from lodestone.ui.context import AppContext
 from lodestone.ui.funding.models import RatesModel
 
 CODES = sorted(CURRENCY_DIGITS)
+log = logging.getLogger(__name__)
 
 
 def _combo(name: str, label: str, current: str) -> QComboBox:
@@ -47,7 +66,9 @@ class ExchangeRatesDialog(QDialog):
         self.setWindowTitle("Exchange Rates")
         self.setObjectName("dialog.exchangeRates")
         self.base = _combo("rates.base", "Reporting currency", base)
-        self.model = RatesModel(self)
+        self.model = RatesModel(self, editable=not ctx.readonly)
+        # queued: the table is not reset under its editor while the edit is being committed
+        self.model.editRequested.connect(self.edit_rate, Qt.ConnectionType.QueuedConnection)
         self.table = QTableView()
         self.table.setObjectName("rates.table")
         self.table.setAccessibleName("Exchange rates")
@@ -69,6 +90,9 @@ class ExchangeRatesDialog(QDialog):
         self.add.setObjectName("rates.add")
         self.remove = QPushButton("Remove")
         self.remove.setObjectName("rates.remove")
+        self.history = QPushButton("History…")
+        self.history.setObjectName("rates.history")
+        self.history.setToolTip("When each rate was added, changed or removed, and from what")
         self.error = QLabel()
         self.error.setObjectName("rates.error")
         self.error.setStyleSheet("color: #B00020")
@@ -82,7 +106,9 @@ class ExchangeRatesDialog(QDialog):
         self.add.clicked.connect(self.add_rate)
         self.rate.returnPressed.connect(self.add_rate)
         self.remove.clicked.connect(self.remove_selected)
-        for widget in (self.add, self.remove, self.currency, self.date, self.rate):
+        self.history.clicked.connect(self.show_history)
+        ctx.notifier.changed.connect(self._changed)
+        for widget in (self.add, self.remove, self.currency, self.date, self.rate):  # writers
             widget.setEnabled(not ctx.readonly)
         self.reload()
 
@@ -107,6 +133,7 @@ class ExchangeRatesDialog(QDialog):
         layout.addWidget(self.error)
         row = QHBoxLayout()
         row.addWidget(self.remove)
+        row.addWidget(self.history)
         row.addStretch(1)
         row.addWidget(buttons)
         layout.addLayout(row)
@@ -119,6 +146,24 @@ class ExchangeRatesDialog(QDialog):
             "rate on or before the first day of its announced date."
         )
 
+    def _changed(self, kind: str, _ids: list) -> None:
+        if kind == RATE_KIND:  # an undo in the window, say: show what is stored now
+            self.reload()
+
+    def _run(self, operation, verb: str) -> list[FieldError]:  # noqa: ANN001
+        """Apply one change as a step of the undo history; the reasons it was refused."""
+        try:
+            self.ctx.run(operation)
+        except InvalidRecord as refused:
+            return list(refused.errors)
+        except REFUSALS as exc:
+            log.info("exchange rate change refused", exc_info=exc)
+            return [FieldError("", refusal_sentence(verb, exc))]
+        return []
+
+    def _show_errors(self, errors: list[FieldError]) -> None:
+        self.error.setText("\n".join(e.message for e in errors))
+
     def add_rate(self) -> None:
         values = (
             self.currency.currentText(),
@@ -127,12 +172,10 @@ class ExchangeRatesDialog(QDialog):
             self.rate.text(),
         )
         errors = validate_rate(*values)
-        try:
-            if not errors:
-                add_rate(self.ctx.repo, *values)
-        except InvalidRecord as refused:
-            errors = refused.errors
-        self.error.setText("\n".join(e.message for e in errors))
+        if not errors:
+            rate = ExchangeRate(*values[:3], parse_rate(values[3]))
+            errors = self._run(AddRate(rate), "The rate was not added")
+        self._show_errors(errors)
         if errors:
             focus = {"currency": self.currency, "base": self.base, "date": self.date}
             focus.get(errors[0].field, self.rate).setFocus()
@@ -140,11 +183,25 @@ class ExchangeRatesDialog(QDialog):
         self.rate.clear()
         self.reload()
 
+    def edit_rate(self, rate: ExchangeRate, date: str, text: str) -> None:
+        """A date or rate typed over in the table: stored as one step, or refused in words."""
+        if rate.id is None:
+            return
+        self._show_errors(self._run(EditRate(rate.id, date, text), "The rate was not changed"))
+        self.reload()
+
     def remove_selected(self) -> None:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        for row in rows:
-            rate_id = self.model.rows[row].id
-            if rate_id is not None:
-                delete_rate(self.ctx.repo, rate_id)
-        self.error.clear()
+        ids = [rate_id for row in rows if (rate_id := self.model.rows[row].id) is not None]
+        errors = self._run(remove_rates_operation(ids), "Not removed") if ids else []
+        self._show_errors(errors)
         self.reload()
+
+    def show_history(self) -> None:
+        from lodestone.ui.dialogs.history import ChangeLogDialog
+
+        base = self.base.currentText()
+        dialog = ChangeLogDialog.of_kept(self.ctx.repo, RATE_KIND,
+                                       rate_history_ids(self.ctx.repo, base),
+                                       f"History of the rates into {base}", self)  # fmt: skip
+        dialog.exec()

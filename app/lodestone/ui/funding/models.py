@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from lodestone.core.funding.breakdown import Breakdown, DealGap, Unconvertible
 from lodestone.core.funding.exchange_rates import ExchangeRate
@@ -98,15 +98,38 @@ class ReconciliationModel(_ListModel):
 
 
 class RatesModel(_ListModel):
-    """The recorded rates into one reporting currency."""
+    """The recorded rates into one reporting currency. With `editable`, a rate's date and
+    value can be typed over; the model does not store them itself but asks (`editRequested`:
+    the rate, its new date, its new rate text), and shows what is stored once told."""
 
     headers = ("Currency", "Date", "Rate")
+    editRequested = Signal(object, str, str)  # noqa: N815
+
+    def __init__(self, parent: Any = None, editable: bool = False) -> None:
+        super().__init__(parent)
+        self.editable = editable
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if self.editable and index.isValid() and index.column() in (1, 2):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if not (self.editable and index.isValid() and role == Qt.ItemDataRole.EditRole):
+            return False
+        rate: ExchangeRate = self.rows[index.row()]
+        text = str(value).strip()
+        date, rate_text = (text, rate.text) if index.column() == 1 else (rate.date, text)
+        if (date, rate_text) != (rate.date, rate.text):
+            self.editRequested.emit(rate, date, rate_text)
+        return False  # shown once stored, when the dialog reloads
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         rate: ExchangeRate = self.rows[index.row()]
-        if role == _DISPLAY:
+        if role in (_DISPLAY, Qt.ItemDataRole.EditRole):
             return (rate.currency, rate.date, rate.text)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"1 {rate.currency} = {rate.text} {rate.base} from {rate.date}"

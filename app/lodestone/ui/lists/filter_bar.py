@@ -9,6 +9,7 @@ cannot be read is named in an inline message and the typed text stays for correc
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from functools import partial
 from typing import TypeVar
@@ -26,6 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lodestone.core.history.reference_data import (
+    delete_view_operation,
+    rename_view_operation,
+    save_view_operation,
+)
+from lodestone.core.history.undo import REFUSALS, refusal_sentence
 from lodestone.core.lists import saved_views
 from lodestone.core.lists.queries import KINDS, ListQuery, count_rows, facet_counts
 from lodestone.core.records.fuzzydate import DateError, parse_fuzzy_date
@@ -34,6 +41,7 @@ from lodestone.ui.context import AppContext
 from lodestone.ui.jobs.runner import Job
 from lodestone.ui.lists.model import SHOWS_NAMES_OF, RecordListModel
 
+log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 150
 INLINE_COUNT_LIMIT = 50_000  # lists longer than this count facet values off the GUI thread
 NOUNS = {"company": "companies", "deal": "deals", "event": "events", "source": "sources"}
@@ -334,17 +342,41 @@ class FilterBar(QWidget):
         self._apply(query)
         return True
 
-    def _ask_view_name(self) -> None:
-        prompt, name = "Name of this view:", ""
+    def _ask_view_name(self, old: str | None = None) -> None:
+        """Ask a name for the current filter (or, given `old`, a new name for that view)
+        until it is one that can be used; the change is one step of the undo history."""
+        title = "Save View" if old is None else "Rename View"
+        question = "Name of this view:" if old is None else f"New name of “{old}”:"
+        prompt, name = question, old or ""
         while True:
-            name, ok = QInputDialog.getText(self, "Save View", prompt, text=name)
+            name, ok = QInputDialog.getText(self, title, prompt, text=name)
             if not ok:
                 return
             try:
-                saved_views.save_view(self._ctx.repo.conn, self._kind, name, self._query)
+                if old is None:
+                    operation = save_view_operation(self._kind, name, self._query)
+                else:
+                    operation = rename_view_operation(self._ctx.repo, self._kind, old, name)
+                self._ctx.run(operation)
+                self._show_problem("")
                 return
             except saved_views.ViewError as exc:
-                prompt = f"{exc}.\nName of this view:"
+                prompt = f"{exc}.\n{question}"
+            except REFUSALS as exc:
+                self._refused(f"The view was not {'saved' if old is None else 'renamed'}", exc)
+                return
+
+    def delete_view(self, name: str) -> None:
+        try:
+            self._ctx.run(delete_view_operation(self._kind, name))
+        except REFUSALS as exc:
+            self._refused("The view was not deleted", exc)
+            return
+        self._show_problem("")
+
+    def _refused(self, what: str, error: BaseException) -> None:
+        log.info("%s", what, exc_info=error)
+        self._show_problem(refusal_sentence(what, error))
 
     def _fill_views_menu(self) -> None:
         menu = self.views_button.menu()
@@ -362,12 +394,19 @@ class FilterBar(QWidget):
                 menu.addAction(menu_text(name)).triggered.connect(
                     lambda _checked=False, n=name: self.open_view(n)
                 )
+            rename = menu.addMenu("Rename View")
+            rename.setObjectName("filter.view.rename")
+            rename.setEnabled(writable)
+            for name in names:
+                rename.addAction(menu_text(name)).triggered.connect(
+                    lambda _checked=False, n=name: self._ask_view_name(n)
+                )
             remove = menu.addMenu("Delete View")
             remove.setObjectName("filter.view.delete")
             remove.setEnabled(writable)
             for name in names:
                 remove.addAction(menu_text(name)).triggered.connect(
-                    lambda _checked=False, n=name: saved_views.delete_view(conn, self._kind, n)
+                    lambda _checked=False, n=name: self.delete_view(n)
                 )
 
     # -- summary -----------------------------------------------------------------------------

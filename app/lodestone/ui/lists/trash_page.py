@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,11 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from lodestone.core.history.operations import restore_operation
+from lodestone.core.history.undo import REFUSALS, refusal_sentence
 from lodestone.core.lists.queries import ListQuery
-from lodestone.core.storage.repository import InvalidRecord
 from lodestone.ui.context import AppContext
 from lodestone.ui.lists.model import RecordListModel
 
+log = logging.getLogger(__name__)
 TABS = (("deal", "Deals"), ("event", "Events"), ("company", "Companies"), ("source", "Sources"))
 
 
@@ -82,8 +85,10 @@ class TrashPage(QWidget):
             try:
                 self.ctx.run(restore_operation(self.ctx.repo, kind, record_id))
                 restored += 1
-            except InvalidRecord as exc:
-                self.message.setText(str(exc))
+            except REFUSALS as exc:
+                log.info("restore refused", exc_info=exc)
+                done = f"Restored {restored}; the rest were not" if restored else "Not restored"
+                self.message.setText(refusal_sentence(done, exc))
                 return
         self.message.setText(
             f"Restored {restored} record{'s' if restored != 1 else ''}."

@@ -1,0 +1,39 @@
+"""An import as one undoable step.
+
+An import writes through its own connection (on a worker thread, in batches), so it is not
+applied by the history; once it has committed, the records it created are read from the change
+log and recorded as one step: undo moves them all to the Trash, redo brings them back.
+"""
+
+from __future__ import annotations
+
+from lodestone.core.history.operations import Composite, Trash
+from lodestone.core.records.model import TABLES
+from lodestone.core.storage.repository import Repository
+
+
+def log_mark(repo: Repository) -> int:
+    """The newest change-log entry now: what an import logs afterwards comes after it."""
+    return int(repo.conn.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchone()[0])
+
+
+def created_since(repo: Repository, mark: int) -> list[tuple[str, int]]:
+    """(kind, id) of each record created after the change-log entry `mark`, oldest first."""
+    kinds = ",".join("?" * len(TABLES))
+    rows = repo.conn.execute(
+        "SELECT record_kind, record_id FROM change_log WHERE id > ? AND action = 'create' "
+        f"AND record_kind IN ({kinds}) ORDER BY id",
+        (mark, *TABLES),
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+def import_step(repo: Repository, mark: int, text: str) -> tuple[Composite, Composite] | None:
+    """(the import as redo, its undo) for the records created since `mark`; None if none."""
+    created = created_since(repo, mark)
+    if not created:
+        return None
+    restore = Composite([Trash(kind, i, False, text=text) for kind, i in created], text=text)
+    trash = Composite([Trash(kind, i, True, text=text) for kind, i in reversed(created)],
+                      text=text)  # fmt: skip
+    return restore, trash

@@ -1,0 +1,204 @@
+"""Undoable changes to what the analyst keeps beside the records: exchange rates and saved
+views. Each change is written to the change log under its own kind (`exchange_rate`,
+`saved_view`) and id, so the rates dialog can show when a rate was changed and from what.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from lodestone.core.funding.exchange_rates import (
+    RATE_KIND,
+    ExchangeRate,
+    add_rate,
+    delete_rate,
+    get_rate,
+    update_rate,
+)
+from lodestone.core.history.operations import Composite, Operation
+from lodestone.core.lists.queries import ListQuery
+from lodestone.core.lists.saved_views import (
+    StoredView,
+    ViewNotFound,
+    clean_name,
+    delete_view,
+    find_view,
+    put_view,
+    save_view,
+)
+from lodestone.core.storage.repository import Repository
+from lodestone.core.storage.rowmap import diff
+
+VIEW_KIND = "saved_view"  # the record kind of a saved view's change-log entries
+
+
+def _rate_values(rate: ExchangeRate) -> dict[str, Any]:
+    return {"currency": rate.currency, "base": rate.base, "date": rate.date, "rate": rate.text}
+
+
+def _log_change(repo: Repository, kind: str, record_id: int,
+                before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:  # fmt: skip
+    if before is None or after is None:
+        repo.log_change(kind, record_id, "create" if before is None else "delete", None,
+                        after if before is None else before)  # fmt: skip
+        return
+    old, new = diff(before, after)
+    if old or new:
+        repo.log_change(kind, record_id, "update", old, new)
+
+
+# -- exchange rates ------------------------------------------------------------------------
+
+
+@dataclass
+class AddRate(Operation):
+    """Record a rate (`rate.id` set: under that id, an undone removal coming back)."""
+
+    rate: ExchangeRate
+    text: str = "Add Exchange Rate"
+
+    def apply(self, repo: Repository) -> Operation:
+        r = self.rate
+        with repo.transaction():
+            added = add_rate(repo, r.currency, r.base, r.date, r.text, rate_id=r.id)
+            assert added.id is not None
+            _log_change(repo, RATE_KIND, added.id, None, _rate_values(added))
+        return RemoveRate(added.id, text=self.text)
+
+
+@dataclass
+class RemoveRate(Operation):
+    rate_id: int
+    text: str = "Remove Exchange Rate"
+
+    def apply(self, repo: Repository) -> Operation:
+        with repo.transaction():
+            rate = get_rate(repo.conn, self.rate_id)
+            delete_rate(repo, self.rate_id)
+            repo.log_change(RATE_KIND, self.rate_id, "delete", _rate_values(rate), None)
+        return AddRate(rate, text=self.text)
+
+
+@dataclass
+class EditRate(Operation):
+    """Change a rate's value and the day it applies from."""
+
+    rate_id: int
+    date: str
+    rate: str
+    text: str = "Edit Exchange Rate"
+
+    def apply(self, repo: Repository) -> Operation:
+        with repo.transaction():
+            before = get_rate(repo.conn, self.rate_id)
+            after = update_rate(repo, self.rate_id, self.date, self.rate)
+            _log_change(repo, RATE_KIND, self.rate_id, _rate_values(before), _rate_values(after))
+        return EditRate(self.rate_id, before.date, before.text, text=self.text)
+
+
+def remove_rates_operation(rate_ids: list[int]) -> Operation:
+    """Remove one rate, or several as one step."""
+    parts = [RemoveRate(rate_id) for rate_id in rate_ids]
+    if len(parts) == 1:
+        return parts[0]
+    return Composite(parts, text=f"Remove {len(parts)} Exchange Rates")
+
+
+def rate_history_ids(repo: Repository, base: str | None = None) -> list[int]:
+    """The ids of every rate (of one reporting currency) the change log knows, removed ones
+    included, for showing the history of the rates."""
+    rows = repo.conn.execute(
+        "SELECT DISTINCT record_id FROM change_log WHERE record_kind = ? ORDER BY record_id",
+        (RATE_KIND,),
+    )
+    ids = [r[0] for r in rows]
+    if base is None:
+        return ids
+    return [i for i in ids if any(base in ((e.before or {}).get("base"), (e.after or {}).get(
+        "base")) for e in repo.history(RATE_KIND, i))]  # fmt: skip
+
+
+# -- saved views ---------------------------------------------------------------------------
+
+
+def _view_values(view: StoredView) -> dict[str, Any]:
+    return {"list": view.kind, "name": view.name, "query": json.loads(view.query_json)}
+
+
+def _replace(repo: Repository, kind: str, remove: str | None,
+             put: StoredView | None) -> StoredView | None:  # fmt: skip
+    """Remove the view named `remove` (if any) and store `put` (if any), logging both;
+    return the removed view."""
+    removed = None if remove is None else find_view(repo.conn, kind, remove)
+    if remove is not None and removed is None:
+        raise ViewNotFound(f"There is no saved view named '{remove}'")
+    if removed is not None:
+        delete_view(repo.conn, kind, removed.name)
+    if put is not None:
+        put_view(repo.conn, put)
+    if removed is not None and put is not None and removed.id == put.id:
+        _log_change(repo, VIEW_KIND, put.id, _view_values(removed), _view_values(put))
+    else:
+        if removed is not None:
+            _log_change(repo, VIEW_KIND, removed.id, _view_values(removed), None)
+        if put is not None:
+            _log_change(repo, VIEW_KIND, put.id, None, _view_values(put))
+    return removed
+
+
+@dataclass
+class ReplaceView(Operation):
+    """Remove one saved view and/or put one back as it was: deleting, renaming and the
+    inverse of every view change are this one operation."""
+
+    kind: str
+    remove: str | None
+    put: StoredView | None
+    text: str = ""
+
+    def apply(self, repo: Repository) -> Operation:
+        with repo.transaction():
+            removed = _replace(repo, self.kind, self.remove, self.put)
+        return ReplaceView(self.kind, None if self.put is None else self.put.name, removed,
+                           text=self.text)  # fmt: skip
+
+
+@dataclass
+class SaveView(Operation):
+    """Store the current filter under a name (replacing a view of that name)."""
+
+    kind: str
+    name: str
+    query: ListQuery
+    text: str = ""
+
+    def apply(self, repo: Repository) -> Operation:
+        with repo.transaction():
+            before = find_view(repo.conn, self.kind, self.name)
+            name = save_view(repo.conn, self.kind, self.name, self.query)
+            after = find_view(repo.conn, self.kind, name)
+            assert after is not None
+            _log_change(repo, VIEW_KIND, after.id, None if before is None else _view_values(
+                before), _view_values(after))  # fmt: skip
+        return ReplaceView(self.kind, name, before, text=self.text)
+
+
+def save_view_operation(kind: str, name: str, query: ListQuery) -> SaveView:
+    """ViewError for a name that cannot be used, before anything is written."""
+    name = clean_name(name)
+    return SaveView(kind, name, query, text=f"Save View “{name}”")
+
+
+def delete_view_operation(kind: str, name: str) -> ReplaceView:
+    return ReplaceView(kind, name.strip(), None, text=f"Delete View “{name.strip()}”")
+
+
+def rename_view_operation(repo: Repository, kind: str, old: str, new: str) -> ReplaceView:
+    """ViewNotFound / ViewError (a bad or taken name) before anything is written."""
+    view = find_view(repo.conn, kind, old)
+    if view is None:
+        raise ViewNotFound(f"There is no saved view named '{old.strip()}'")
+    renamed = StoredView(view.id, kind, clean_name(new), view.query_json)
+    return ReplaceView(kind, view.name, renamed, text=f"Rename View “{view.name}”")
