@@ -99,7 +99,7 @@ def test_a_composite_is_one_step_undone_in_one_transaction(history: UndoHistory,
 
 def test_a_composite_that_fails_half_way_leaves_nothing(history: UndoHistory, repo: Repository):
     add(history, "Vulcan Elements")
-    parts = [save_operation(repo, Company("A Corp")), save_operation(repo, Company("vulcan elements"))]
+    parts = [save_operation(repo, Company(name)) for name in ("A Corp", "vulcan elements")]
     with pytest.raises(InvalidRecord):
         history.run(Composite(parts, text="Add Two"))
     assert names(repo) == ["Vulcan Elements"] and history.count() == 1

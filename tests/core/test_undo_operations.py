@@ -76,8 +76,9 @@ def test_citation_add_and_remove_undo_redo(history: UndoHistory, repo: Repositor
     assert repo.citations("deal", magnet_deal.id) == [again]  # back under its own id
 
 
-def test_citations_are_in_the_cited_records_history(history: UndoHistory, repo: Repository,
-                                                    magnet_deal: Deal, benzinga: Source):  # fmt: skip
+def test_citations_are_in_the_cited_records_history(history: UndoHistory,
+                                                    repo: Repository, magnet_deal: Deal,
+                                                    benzinga: Source):  # fmt: skip
     assert magnet_deal.id is not None and benzinga.id is not None
     citation = Citation(benzinga.id, "deal", magnet_deal.id, "amount", "")
     history.run(AddCitation(citation))
