@@ -29,7 +29,7 @@ from lodestone.core.history.reference_data import (
     rename_view_operation,
     save_view_operation,
 )
-from lodestone.core.history.undo import UndoHistory
+from lodestone.core.history.undo import ChangeRefused, UndoHistory
 from lodestone.core.lists.queries import ListQuery
 from lodestone.core.lists.saved_views import ViewError, list_views, load_view
 from lodestone.core.records.fuzzydate import parse_fuzzy_date
@@ -248,3 +248,21 @@ def test_an_import_is_one_step(history: UndoHistory, repo: Repository, tmp_path:
     history.redo()
     assert repo.counts() == before
     assert import_step(repo, log_mark(repo), "nothing") is None
+
+
+def test_redoing_an_import_whose_company_name_was_taken_is_refused(history: UndoHistory,
+                                                                   repo: Repository,
+                                                                   tmp_path: Path):  # fmt: skip
+    mark = log_mark(repo)
+    path = write(tmp_path, "Company Name,Lender,Type,raisedAmt,Date\n"
+                 "Energy Fuels,Commerce,Grant,$50 million,2025-08\n")  # fmt: skip
+    import_csv(repo.conn, path, "deals")
+    history.record(*import_step(repo, mark, "Import in.csv"))  # type: ignore[misc]
+    history.undo()
+    repo.save(Company("ENERGY FUELS"))
+    log = repo.conn.execute("SELECT count(*) FROM change_log").fetchone()
+    with pytest.raises(ChangeRefused, match="^Cannot redo Import in.csv: another company is "
+                                            "already named 'Energy Fuels'"):  # fmt: skip
+        history.redo()
+    assert repo.counts()["deal"] == 0 and history.redo_text() == "Import in.csv"
+    assert repo.conn.execute("SELECT count(*) FROM change_log").fetchone() == log

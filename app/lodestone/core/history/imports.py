@@ -7,7 +7,7 @@ log and recorded as one step: undo moves them all to the Trash, redo brings them
 
 from __future__ import annotations
 
-from lodestone.core.history.operations import Composite, Trash
+from lodestone.core.history.operations import Composite, TrashMany
 from lodestone.core.records.model import TABLES
 from lodestone.core.storage.repository import Repository
 
@@ -30,10 +30,11 @@ def created_since(repo: Repository, mark: int) -> list[tuple[str, int]]:
 
 def import_step(repo: Repository, mark: int, text: str) -> tuple[Composite, Composite] | None:
     """(the import as redo, its undo) for the records created since `mark`; None if none."""
-    created = created_since(repo, mark)
-    if not created:
+    by_kind: dict[str, list[int]] = {}
+    for kind, record_id in created_since(repo, mark):
+        by_kind.setdefault(kind, []).append(record_id)
+    if not by_kind:
         return None
-    restore = Composite([Trash(kind, i, False, text=text) for kind, i in created], text=text)
-    trash = Composite([Trash(kind, i, True, text=text) for kind, i in reversed(created)],
-                      text=text)  # fmt: skip
-    return restore, trash
+    restore = [TrashMany(kind, ids, False, text=text) for kind, ids in by_kind.items()]
+    trash = [TrashMany(kind, ids, True, text=text) for kind, ids in by_kind.items()]
+    return Composite(restore, text=text), Composite(trash[::-1], text=text)

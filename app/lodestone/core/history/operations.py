@@ -125,6 +125,20 @@ class Trash(Operation):
         return Trash(self.kind_, self.id_, not self.deleted, text=self.text)
 
 
+@dataclass
+class TrashMany(Operation):
+    """Many records of one kind to the Trash (`deleted`) or back, in a few statements."""
+
+    kind: str
+    ids: list[int]
+    deleted: bool = True
+    text: str = ""
+
+    def apply(self, repo: Repository) -> Operation:
+        changed = repo.set_deleted_many(self.kind, self.ids, self.deleted)
+        return TrashMany(self.kind, changed, not self.deleted, text=self.text)
+
+
 def save_operation(repo: Repository, record: Record) -> Save:
     """A Save with the menu text that says what it changes."""
     before = None if record.id is None else repo.get(record.KIND, record.id)
