@@ -24,7 +24,7 @@ from lodestone.core.history.reference_data import (
     EditRate,
     RemoveRate,
     delete_view_operation,
-    rate_history_ids,
+    rate_history,
     remove_rates_operation,
     rename_view_operation,
     save_view_operation,
@@ -170,7 +170,9 @@ def test_rate_changes_are_logged_under_the_rate(history: UndoHistory, repo: Repo
         ("update", {"rate": "1.27"}, {"rate": "1.25"}),
         ("delete", {"currency": "GBP", "base": "USD", "date": "2025-01-01", "rate": "1.25"}, None),
     ]
-    assert rate_history_ids(repo, "USD") == [added.id] and rate_history_ids(repo, "EUR") == []
+    assert [(about, e.action) for about, e in rate_history(repo, "USD")] == [
+        ("GBP rate", "update"), ("GBP rate", "delete")]
+    assert rate_history(repo, "EUR") == []
 
 
 def test_an_edit_onto_a_recorded_day_is_refused(history: UndoHistory, repo: Repository):

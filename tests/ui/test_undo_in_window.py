@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from lodestone.core.funding.exchange_rates import add_rate, list_rates
 from lodestone.core.history.operations import save_operation
+from lodestone.core.history.reference_data import rate_history
 from lodestone.core.lists.saved_views import list_views
 from lodestone.core.records.model import Company
 from lodestone.ui.context import GUI_BUSY_TIMEOUT_MS, AppContext
-from lodestone.ui.dialogs.history import HistoryDialog
+from lodestone.ui.dialogs.history import KEPT_ACTIONS, ChangeLogDialog, HistoryDialog
 from lodestone.ui.forms import citations as citations_module
 from lodestone.ui.funding.exchange_rates_dialog import ExchangeRatesDialog
 from lodestone.ui.lists import filter_bar as filter_bar_module
@@ -151,6 +152,12 @@ def test_an_exchange_rate_edit_is_undone_and_redone(window, qtbot):
     assert list_rates(ctx.repo.conn)[0].text == "1.0825"
     press_undo(page_of(window, "deals").table, qtbot)
     assert list_rates(ctx.repo.conn)[0].text == "1.08"
+    history = ChangeLogDialog(ctx.repo, "Rates", rate_history(ctx.repo, "USD"),
+                              actions=KEPT_ACTIONS)
+    qtbot.addWidget(history)
+    changes = [history.tree.topLevelItem(i) for i in range(history.tree.topLevelItemCount())]
+    assert [item.text(1) for item in changes] == ["EUR rate: Changed"] * 4
+    assert [changes[0].child(0).text(c) for c in (1, 2, 3)] == ["Rate", "1.0825", "1.08"]
 
 
 def test_a_saved_view_is_undone_and_redone(window, qtbot, monkeypatch):

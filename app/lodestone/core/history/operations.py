@@ -26,6 +26,7 @@ _FIELD_NAMES = {
     "parent_id": "Parent",
     "deal_id": "Related Deal",
     "funder_id": "Funder",
+    "base": "Reporting Currency",
 }
 _KIND_NAMES = {"company": "Company", "deal": "Deal", "event": "Event", "source": "Source"}
 

@@ -28,7 +28,7 @@ from lodestone.core.lists.saved_views import (
     put_view,
     save_view,
 )
-from lodestone.core.storage.repository import Repository
+from lodestone.core.storage.repository import ChangeEntry, RecordNotFound, Repository
 from lodestone.core.storage.rowmap import diff
 
 VIEW_KIND = "saved_view"  # the record kind of a saved view's change-log entries
@@ -106,18 +106,26 @@ def remove_rates_operation(rate_ids: list[int]) -> Operation:
     return Composite(parts, text=f"Remove {len(parts)} Exchange Rates")
 
 
-def rate_history_ids(repo: Repository, base: str | None = None) -> list[int]:
-    """The ids of every rate (of one reporting currency) the change log knows, removed ones
-    included, for showing the history of the rates."""
+def rate_history(repo: Repository, base: str | None = None) -> list[tuple[str, ChangeEntry]]:
+    """Every logged change of the rates (into one reporting currency), removed rates included,
+    each with what it is about ("EUR rate"), oldest first."""
     rows = repo.conn.execute(
         "SELECT DISTINCT record_id FROM change_log WHERE record_kind = ? ORDER BY record_id",
         (RATE_KIND,),
     )
-    ids = [r[0] for r in rows]
-    if base is None:
-        return ids
-    return [i for i in ids if any(base in ((e.before or {}).get("base"), (e.after or {}).get(
-        "base")) for e in repo.history(RATE_KIND, i))]  # fmt: skip
+    found: list[tuple[str, ChangeEntry]] = []
+    for (rate_id,) in rows.fetchall():
+        entries = repo.history(RATE_KIND, rate_id)
+        sides = [side for e in entries for side in (e.after, e.before) if side and "base" in side]
+        try:
+            rate = get_rate(repo.conn, rate_id)
+            sides.insert(0, {"currency": rate.currency, "base": rate.base})
+        except RecordNotFound:
+            pass
+        if not sides or (base is not None and sides[0]["base"] != base):
+            continue
+        found += [(f"{sides[0]['currency']} rate", entry) for entry in entries]
+    return sorted(found, key=lambda pair: pair[1].id)
 
 
 # -- saved views ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """A record's history from the change log: what changed, when, and from what.
 
 The same dialog lists the history of things kept beside the records (the exchange rates):
-entries of several ids of one kind, newest first, each named by what it is about.
+entries of several ids of one kind, newest first, each named by what it is about
+("EUR rate: Changed"), with `KEPT_ACTIONS` as they are removed outright, not trashed.
 """
 
 from __future__ import annotations
@@ -28,24 +29,13 @@ class ChangeLogDialog(TreeDialog):
         super().__init__(parent, "history", title, HEADERS, SIZE)
         for about, entry in sorted(entries, key=lambda pair: pair[1].id, reverse=True):
             when = entry.at.replace("T", " ")[:19]
-            item = QTreeWidgetItem([when, about + _what(entry, actions), "", ""])
+            what = _what(entry, actions)
+            item = QTreeWidgetItem([when, f"{about}: {what}" if about else what, "", ""])
             if entry.action == "update" or about:
                 for line in describe_update(entry, repo.company_names, currency):
                     item.addChild(QTreeWidgetItem(["", *line]))
             self.tree.addTopLevelItem(item)
         self.fit_columns()
-
-    @classmethod
-    def of_kept(cls, repo: Repository, kind: str, ids: list[int], title: str,
-                parent: QWidget | None = None) -> ChangeLogDialog:  # fmt: skip
-        """The history of several things kept beside the records (exchange rates), each entry
-        named after what it is about ("EUR rate: Changed")."""
-        entries = []
-        for kept_id in ids:
-            history = repo.history(kind, kept_id)
-            about = _about(history)
-            entries += [(about, entry) for entry in history]
-        return cls(repo, title, entries, parent=parent, actions=KEPT_ACTIONS)
 
 
 class HistoryDialog(ChangeLogDialog):
@@ -55,17 +45,6 @@ class HistoryDialog(ChangeLogDialog):
         currency = getattr(getattr(record, "amount", None), "currency", None)
         entries = [("", entry) for entry in repo.history(kind, record_id)]
         super().__init__(repo, f"History of “{record.label}”", entries, currency, parent)
-
-
-def _about(history: list[ChangeEntry]) -> str:
-    """"EUR rate: " — what a kept thing's entries are about, from any entry naming it."""
-    for entry in history:
-        for side in (entry.after or {}, entry.before or {}):
-            if "currency" in side:
-                return f"{side['currency']} rate: "
-            if "name" in side:
-                return f"View “{side['name']}”: "
-    return ""
 
 
 def _what(entry: ChangeEntry, actions: dict[str, str]) -> str:

@@ -36,7 +36,7 @@ from lodestone.core.funding.exchange_rates import (
 from lodestone.core.history.reference_data import (
     AddRate,
     EditRate,
-    rate_history_ids,
+    rate_history,
     remove_rates_operation,
 )
 from lodestone.core.history.undo import REFUSALS, refusal_sentence
@@ -198,10 +198,10 @@ class ExchangeRatesDialog(QDialog):
         self.reload()
 
     def show_history(self) -> None:
-        from lodestone.ui.dialogs.history import ChangeLogDialog
+        from lodestone.ui.dialogs.history import KEPT_ACTIONS, ChangeLogDialog
 
         base = self.base.currentText()
-        dialog = ChangeLogDialog.of_kept(self.ctx.repo, RATE_KIND,
-                                       rate_history_ids(self.ctx.repo, base),
-                                       f"History of the rates into {base}", self)  # fmt: skip
+        dialog = ChangeLogDialog(self.ctx.repo, f"History of the rates into {base}",
+                                 rate_history(self.ctx.repo, base), parent=self,
+                                 actions=KEPT_ACTIONS)  # fmt: skip
         dialog.exec()
