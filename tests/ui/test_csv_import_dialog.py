@@ -170,6 +170,10 @@ def test_import_with_a_company_chosen_by_hand_and_invalid_rows_skipped(
         assert "Bad Amount Co" in rejected and "Bad Date Co" in rejected
         assert ctx.undo_stack.count() == 1  # the whole import is one step
         assert ctx.undo_stack.undoText() == "Import awards.csv"
+        ctx.undo_stack.undo()  # the deals and the new companies go to the Trash at once
+        assert deals.rowCount() == before and ctx.repo.find_company("Acme Mining") is None
+        ctx.undo_stack.redo()
+        assert deals.rowCount() == before + 2 and ctx.repo.find_company("Acme Mining")
     finally:
         ctx.close()
 
