@@ -10,8 +10,9 @@ one-sentence reason for the window to show; the traceback goes to the log.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 from PySide6.QtGui import QAction
 
 from lodestone.core.history.undo import ChangeRefused, UndoHistory
@@ -90,7 +91,7 @@ class HistoryStack(QObject):
     def redo(self) -> bool:
         return self._move(self.history.redo)
 
-    def _move(self, move) -> bool:  # noqa: ANN001
+    def _move(self, move: Callable[[], None]) -> bool:
         try:
             move()
         except ChangeRefused as refusal:
@@ -115,12 +116,16 @@ class HistoryStack(QObject):
         return self._action(parent, prefix, self.redo, self.canRedo, self.redoText,
                             self.canRedoChanged, self.redoTextChanged)  # fmt: skip
 
-    def _action(self, parent, prefix, move, can, text, can_changed, text_changed) -> QAction:  # noqa: ANN001
-        action = QAction(prefixed(prefix, text()), parent)
+    @staticmethod
+    def _action(parent: QObject, prefix: str, move: Callable[[], bool],
+                can: Callable[[], bool], step: Callable[[], str], can_changed: SignalInstance,
+                step_changed: SignalInstance) -> QAction:  # fmt: skip
+        """An action that moves the history, enabled when it can, naming the step it takes."""
+        action = QAction(prefixed(prefix, step()), parent)
         action.setEnabled(can())
         action.triggered.connect(lambda _checked=False: move())
         can_changed.connect(action.setEnabled)
-        text_changed.connect(_StepText(prefix, action).show)
+        step_changed.connect(_StepText(prefix, action).show)
         return action
 
 
