@@ -29,8 +29,9 @@ PROG = "lodestone"
 WARNINGS_SHOWN = 20  # without --verbose; a generated tracker can have tens of thousands
 # The pure-Python modules the window opens a tracker with (they import the rest of the core
 # it needs), loaded before Qt: see `load_window`.
-WINDOW_CORE_MODULES = ("lodestone.core.tracker.session", "lodestone.core.history.operations",
-                       "lodestone.core.lists.queries", "lodestone.core.lists.saved_views")
+WINDOW_CORE_MODULES = ("lodestone.core.tracker.session", "lodestone.core.history.undo",
+                       "lodestone.core.history.reference_data", "lodestone.core.lists.queries",
+                       "lodestone.core.lists.saved_views")
 
 _DESCRIPTION = """\
 Lodestone keeps your own record of the rare-earth and critical-minerals supply chain:
