@@ -28,6 +28,7 @@ from lodestone.core.history.reference_data import (
     remove_rates_operation,
     rename_view_operation,
     save_view_operation,
+    view_history,
 )
 from lodestone.core.history.undo import ChangeRefused, UndoHistory
 from lodestone.core.lists.queries import ListQuery
@@ -205,6 +206,11 @@ def test_saved_view_save_rename_delete_undo_redo(history: UndoHistory, repo: Rep
     assert list_views(repo.conn, "event") == []
     history.undo()
     assert list_views(repo.conn, "event") == ["Export controls"]
+    assert [(about, e.action) for about, e in view_history(repo, "event")] == [
+        ("View “Export controls”", action)
+        for action in ("create", "update", "delete", "create", "update", "delete", "create",
+                       "update", "delete", "create")]  # fmt: skip
+    assert view_history(repo, "deal") == []
 
 
 def test_saving_over_a_view_is_undone_to_the_old_query(history: UndoHistory, repo: Repository):

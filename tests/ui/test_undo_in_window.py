@@ -20,11 +20,10 @@ from lodestone.ui.context import GUI_BUSY_TIMEOUT_MS, AppContext
 from lodestone.ui.dialogs.history import KEPT_ACTIONS, ChangeLogDialog, HistoryDialog
 from lodestone.ui.forms import citations as citations_module
 from lodestone.ui.funding.exchange_rates_dialog import ExchangeRatesDialog
-from lodestone.ui.lists import filter_bar as filter_bar_module
 from lodestone.ui.lists.page import ListPage
 from lodestone.ui.main_window import MainWindow
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 from ui_helpers import widget
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -164,7 +163,7 @@ def test_a_saved_view_is_undone_and_redone(window, qtbot, monkeypatch):
     ctx = window.ctx
     page = page_of(window, "deals")
     bar = page.filter_bar
-    monkeypatch.setattr(filter_bar_module.QInputDialog, "getText",
+    monkeypatch.setattr(QInputDialog, "getText",
                         staticmethod(lambda *args, **kwargs: ("Magnet deals", True)))  # fmt: skip
     menu = bar.views_button.menu()
     menu.aboutToShow.emit()
@@ -181,6 +180,14 @@ def test_a_saved_view_is_undone_and_redone(window, qtbot, monkeypatch):
     assert list_views(ctx.repo.conn, "deal") == []
     press_undo(page.table, qtbot)
     assert list_views(ctx.repo.conn, "deal") == ["Magnet deals"]
+    shown = []
+    monkeypatch.setattr(ChangeLogDialog, "exec", lambda dialog: shown.append(dialog))
+    menu.aboutToShow.emit()
+    menu.findChild(type(window.undo_action), "filter.view.history").trigger()
+    tree = shown[0].tree
+    assert [tree.topLevelItem(i).text(1) for i in range(tree.topLevelItemCount())] == [
+        f"View “Magnet deals”: {what}" for what in ("Added", "Removed", "Added", "Removed",
+                                                    "Added")]  # fmt: skip
 
 
 def test_a_refused_undo_changes_nothing_and_says_why(window, qtbot, capfd):

@@ -6,6 +6,7 @@ views. Each change is written to the change log under its own kind (`exchange_ra
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,26 +107,47 @@ def remove_rates_operation(rate_ids: list[int]) -> Operation:
     return Composite(parts, text=f"Remove {len(parts)} Exchange Rates")
 
 
-def rate_history(repo: Repository, base: str | None = None) -> list[tuple[str, ChangeEntry]]:
-    """Every logged change of the rates (into one reporting currency), removed rates included,
-    each with what it is about ("EUR rate"), oldest first."""
+Values = dict[str, Any]
+Named = list[tuple[str, ChangeEntry]]  # change-log entries, each with what it is about
+
+
+def _kept_history(repo: Repository, kind: str, now: Callable[[int], Values | None],
+                  about: Callable[[Values], str | None]) -> Named:  # fmt: skip
+    """The logged changes of every thing of `kind` (removed ones included), oldest first, each
+    named by `about(values)` — None leaves that thing out — where `values` are its values now
+    (`now(id)`, None once removed), else the newest ones its log holds."""
     rows = repo.conn.execute(
         "SELECT DISTINCT record_id FROM change_log WHERE record_kind = ? ORDER BY record_id",
-        (RATE_KIND,),
+        (kind,),
     )
-    found: list[tuple[str, ChangeEntry]] = []
-    for (rate_id,) in rows.fetchall():
-        entries = repo.history(RATE_KIND, rate_id)
-        sides = [side for e in entries for side in (e.after, e.before) if side and "base" in side]
-        try:
-            rate = get_rate(repo.conn, rate_id)
-            sides.insert(0, {"currency": rate.currency, "base": rate.base})
-        except RecordNotFound:
-            pass
-        if not sides or (base is not None and sides[0]["base"] != base):
-            continue
-        found += [(f"{sides[0]['currency']} rate", entry) for entry in entries]
+    found: Named = []
+    for (kept_id,) in rows.fetchall():
+        entries = repo.history(kind, kept_id)
+        logged = [side for e in reversed(entries) for side in (e.after, e.before) if side]
+        values: dict[str, Any] = {}
+        for side in [now(kept_id) or {}, *logged]:
+            values = side | values  # the newest value of each key wins
+        name = about(values)
+        if name is not None:
+            found += [(name, entry) for entry in entries]
     return sorted(found, key=lambda pair: pair[1].id)
+
+
+def rate_history(repo: Repository, base: str | None = None) -> Named:
+    """Every logged change of the rates (into one reporting currency), named "EUR rate"."""
+
+    def now(rate_id: int) -> Values | None:
+        try:
+            return _rate_values(get_rate(repo.conn, rate_id))
+        except RecordNotFound:
+            return None
+
+    def about(values: Values) -> str | None:
+        if "currency" not in values or (base is not None and values.get("base") != base):
+            return None
+        return f"{values['currency']} rate"
+
+    return _kept_history(repo, RATE_KIND, now, about)
 
 
 # -- saved views ---------------------------------------------------------------------------
@@ -210,3 +232,18 @@ def rename_view_operation(repo: Repository, kind: str, old: str, new: str) -> Re
         raise ViewNotFound(f"There is no saved view named '{old.strip()}'")
     renamed = StoredView(view.id, kind, clean_name(new), view.query_json)
     return ReplaceView(kind, view.name, renamed, text=f"Rename View “{view.name}”")
+
+
+def view_history(repo: Repository, kind: str) -> Named:
+    """Every logged change of the saved views of one list, named "View “China”"."""
+
+    def now(view_id: int) -> Values | None:
+        row = repo.conn.execute(
+            "SELECT id, kind, name, query_json FROM saved_views WHERE id = ?", (view_id,)
+        ).fetchone()
+        return None if row is None else _view_values(StoredView(*row))
+
+    def about(values: Values) -> str | None:
+        return f"View “{values['name']}”" if values.get("list") == kind else None
+
+    return _kept_history(repo, VIEW_KIND, now, about)

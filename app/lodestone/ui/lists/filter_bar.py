@@ -9,7 +9,6 @@ cannot be read is named in an inline message and the typed text stays for correc
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from functools import partial
 from typing import TypeVar
@@ -18,7 +17,6 @@ from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
@@ -27,12 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.history.reference_data import (
-    delete_view_operation,
-    rename_view_operation,
-    save_view_operation,
-)
-from lodestone.core.history.undo import REFUSALS, refusal_sentence
 from lodestone.core.lists import saved_views
 from lodestone.core.lists.queries import KINDS, ListQuery, count_rows, facet_counts
 from lodestone.core.records.fuzzydate import DateError, parse_fuzzy_date
@@ -40,8 +32,8 @@ from lodestone.core.storage.db import open_tracker
 from lodestone.ui.context import AppContext
 from lodestone.ui.jobs.runner import Job
 from lodestone.ui.lists.model import SHOWS_NAMES_OF, RecordListModel
+from lodestone.ui.lists.views_menu import ViewsMenu, menu_text
 
-log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 150
 INLINE_COUNT_LIMIT = 50_000  # lists longer than this count facet values off the GUI thread
 NOUNS = {"company": "companies", "deal": "deals", "event": "events", "source": "sources"}
@@ -69,11 +61,6 @@ def _quietly_set(edit: QLineEdit | None, text: str) -> None:
     if edit is not None and edit.text() != text:
         with QSignalBlocker(edit):
             edit.setText(text)
-
-
-def menu_text(text: str) -> str:
-    """Text shown as typed in a menu ("R&D" would otherwise underline the D)."""
-    return text.replace("&", "&&")
 
 
 class FilterBar(QWidget):
@@ -124,7 +111,8 @@ class FilterBar(QWidget):
             row.addWidget(self.date_to)
 
         self.views_button = self._menu_button("filter.views", "Views")
-        self.views_button.menu().aboutToShow.connect(self._fill_views_menu)
+        self.views_menu = ViewsMenu(ctx, kind, self.views_button.menu(), self.query,
+                                    self.open_view, self._show_problem)  # fmt: skip
         row.addWidget(self.views_button)
         self.clear_button = _named(QToolButton(), "filter.clear", "Clear filters")
         self.clear_button.setText("Clear filters")
@@ -341,73 +329,6 @@ class FilterBar(QWidget):
         self._show_fields(query)
         self._apply(query)
         return True
-
-    def _ask_view_name(self, old: str | None = None) -> None:
-        """Ask a name for the current filter (or, given `old`, a new name for that view)
-        until it is one that can be used; the change is one step of the undo history."""
-        title = "Save View" if old is None else "Rename View"
-        question = "Name of this view:" if old is None else f"New name of “{old}”:"
-        prompt, name = question, old or ""
-        while True:
-            name, ok = QInputDialog.getText(self, title, prompt, text=name)
-            if not ok:
-                return
-            try:
-                if old is None:
-                    operation = save_view_operation(self._kind, name, self._query)
-                else:
-                    operation = rename_view_operation(self._ctx.repo, self._kind, old, name)
-                self._ctx.run(operation)
-                self._show_problem("")
-                return
-            except saved_views.ViewError as exc:
-                prompt = f"{exc}.\n{question}"
-            except REFUSALS as exc:
-                self._refused(f"The view was not {'saved' if old is None else 'renamed'}", exc)
-                return
-
-    def delete_view(self, name: str) -> None:
-        try:
-            self._ctx.run(delete_view_operation(self._kind, name))
-        except REFUSALS as exc:
-            self._refused("The view was not deleted", exc)
-            return
-        self._show_problem("")
-
-    def _refused(self, what: str, error: BaseException) -> None:
-        log.info("%s", what, exc_info=error)
-        self._show_problem(refusal_sentence(what, error))
-
-    def _fill_views_menu(self) -> None:
-        menu = self.views_button.menu()
-        menu.clear()
-        writable = not self._ctx.readonly
-        save = menu.addAction("Save Current View…")
-        save.setObjectName("filter.view.save")
-        save.setEnabled(writable)
-        save.triggered.connect(lambda _checked=False: self._ask_view_name())
-        conn = self._ctx.repo.conn
-        names = saved_views.list_views(conn, self._kind)
-        if names:
-            menu.addSeparator()
-            for name in names:
-                menu.addAction(menu_text(name)).triggered.connect(
-                    lambda _checked=False, n=name: self.open_view(n)
-                )
-            rename = menu.addMenu("Rename View")
-            rename.setObjectName("filter.view.rename")
-            rename.setEnabled(writable)
-            for name in names:
-                rename.addAction(menu_text(name)).triggered.connect(
-                    lambda _checked=False, n=name: self._ask_view_name(n)
-                )
-            remove = menu.addMenu("Delete View")
-            remove.setObjectName("filter.view.delete")
-            remove.setEnabled(writable)
-            for name in names:
-                remove.addAction(menu_text(name)).triggered.connect(
-                    lambda _checked=False, n=name: self.delete_view(n)
-                )
 
     # -- summary -----------------------------------------------------------------------------
 
