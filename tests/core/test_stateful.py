@@ -1,7 +1,7 @@
 """Random sequences of create/edit/delete/restore/undo/redo over a real tracker file.
 
-Every mutation goes through the core operations and an undo stack that behaves like
-QUndoStack (a new operation clears the redo side), so this is the storage the GUI drives.
+Every mutation goes through the core operations and an undo stack that behaves like the
+core UndoHistory (a new operation clears the redo side): the storage the GUI drives.
 After every step the invariants the analyst relies on are checked against the file itself:
 foreign keys hold, the change log names every change, tranches reconcile per currency, the
 full-text index has one current row per record, and undo/redo land on the exact states seen.
