@@ -174,3 +174,20 @@ def test_refusal_reasons_are_one_lowercase_clause():
         "the tracker refused the change (UNIQUE constraint failed: x)")
     taken = InvalidRecord([type("E", (), {"message": "Another company is already named 'MP'"})])
     assert refusal_reason(taken) == "another company is already named 'MP'"
+
+
+def test_joined_steps_are_undone_and_redone_as_one(history: UndoHistory, repo: Repository):
+    add(history, "Vulcan Elements")
+    history.set_clean()
+    add(history, "Energy Fuels")
+    add(history, "MP Materials")
+    history.join(1, "nothing to join")
+    history.join(2, "Add Two Companies")
+    assert history.texts() == (["Add Company", "Add Two Companies"], [])
+    assert history.clean_index == 1
+    history.undo()
+    assert names(repo) == ["Vulcan Elements"] and history.is_clean()
+    history.redo()
+    assert names(repo) == ["Vulcan Elements", "Energy Fuels", "MP Materials"]
+    history.join(2, "Add Three")  # the clean state falls inside: no longer reachable
+    assert history.clean_index is None and history.count() == 1

@@ -183,3 +183,19 @@ def test_a_renamed_source_is_relisted(ctx, company_form):
     source.publisher = "Benzinga Pro"
     ctx.repo.save(source)
     assert widget(company_form, "company.citations.list").item(0).text() == "Benzinga Pro"
+
+
+def test_a_new_source_and_its_citation_are_one_undo_step(ctx, qtbot, company_form):
+    click(qtbot, company_form, "company.citations.add")
+    dialog = company_form.citations.dialog
+    dialog.tabs.setCurrentIndex(1)
+    type_in(qtbot, dialog, "source.url", BENZINGA)
+    click(qtbot, dialog, "citation.ok")
+    assert ctx.undo_stack.undoText() == "Add Source and Citation"
+    ctx.undo_stack.undo()
+    assert ctx.repo.citations("company", company_form.current_id) == []
+    assert ctx.repo.counts()["source"] == 0
+    assert ctx.undo_stack.count() == 1 and not ctx.undo_stack.canUndo()  # one step, undone
+    ctx.undo_stack.redo()
+    [citation] = ctx.repo.citations("company", company_form.current_id)
+    assert ctx.repo.get("source", citation.source_id).url == BENZINGA

@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lodestone.core.history.operations import Operation
+from lodestone.core.history.operations import Composite, Operation
 from lodestone.core.lists.saved_views import ViewError, ViewNotFound
 from lodestone.core.storage.db import SaveFailed
 from lodestone.core.storage.repository import InvalidRecord, RecordNotFound, Repository
@@ -141,6 +141,22 @@ class UndoHistory:
         if self.limit is not None and len(self._done) > self.limit:
             del self._done[0]
             self._clean = None if self._clean in (None, 0) else self._clean - 1
+        self._changed()
+
+    def join(self, count: int, text: str) -> None:
+        """Make the newest `count` done steps one step named `text` (a new source saved, then
+        cited: one Undo takes back both)."""
+        if count < 2 or count > len(self._done):
+            return
+        top = len(self._done)
+        steps, self._done[-count:] = self._done[-count:], []
+        redo = Composite([s.redo for s in steps], text=text)
+        undo = Composite([s.undo for s in reversed(steps)], text=text)
+        self._done.append(Step(text, redo, undo))
+        if self._clean is not None and self._clean >= top:
+            self._clean -= count - 1  # the same state, fewer steps below it
+        elif self._clean is not None and self._clean > top - count:
+            self._clean = None  # the clean state was inside the joined steps
         self._changed()
 
     def undo(self) -> None:

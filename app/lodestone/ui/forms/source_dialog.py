@@ -146,12 +146,15 @@ class AddCitationDialog(QDialog):
         if quote is None:
             self.quote.focus()
             return
+        steps = self.ctx.history.index
         source_id = self._source_id()
         if source_id is None:
             return
         citation = Citation(source_id, self.kind, self.record_id, self.field.value(), quote)
         try:
             self.ctx.run(AddCitation(citation))
+            # a source saved just now and its citation: one Undo takes back both
+            self.ctx.history.join(self.ctx.history.index - steps, "Add Source and Citation")
         except REFUSALS as exc:  # what was picked and typed stays for another try
             log.info("citation not added", exc_info=exc)
             self.problem.setText(refusal_sentence("The source was not added", exc))
