@@ -238,3 +238,25 @@ def test_a_refused_delete_and_restore_say_why(window, qtbot, capfd):
         assert ctx.repo.is_deleted("event", event_id)
         assert window.undo_action.text().startswith("&Undo Delete Event")
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_restoring_several_records_is_one_step(window, qtbot):
+    ctx = window.ctx
+    page = page_of(window, "events")
+    deleted = []
+    for _ in range(2):
+        page.table.selectRow(0)
+        deleted.append(page.selected_id())
+        page.table.setFocus()
+        qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    window.show_view("trash")
+    trash = window.page("trash")
+    trash.tabs.setCurrentIndex(1)  # Events
+    qtbot.waitUntil(lambda: trash.models["event"].rowCount() == 2)
+    trash.tables["event"].selectAll()
+    qtbot.mouseClick(trash.restore_button, Qt.MouseButton.LeftButton)
+    assert trash.message.text() == "Restored 2 records."
+    assert window.undo_action.text() == "&Undo Restore 2 Records"
+    press_undo(trash.tables["event"], qtbot)
+    assert all(ctx.repo.is_deleted("event", event_id) for event_id in deleted)
+    qtbot.waitUntil(lambda: trash.models["event"].rowCount() == 2)

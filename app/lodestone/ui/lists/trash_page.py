@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.history.operations import restore_operation
+from lodestone.core.history.operations import Composite, restore_operation
 from lodestone.core.history.undo import REFUSALS, refusal_sentence
 from lodestone.core.lists.queries import ListQuery
 from lodestone.ui.context import AppContext
@@ -80,18 +80,15 @@ class TrashPage(QWidget):
         table = self.tables[kind]
         model = self.models[kind]
         ids = [model.id_at(i.row()) for i in table.selectionModel().selectedRows()]
-        restored = 0
-        for record_id in ids:
-            try:
-                self.ctx.run(restore_operation(self.ctx.repo, kind, record_id))
-                restored += 1
-            except REFUSALS as exc:
-                log.info("restore refused", exc_info=exc)
-                done = f"Restored {restored}; the rest were not" if restored else "Not restored"
-                self.message.setText(refusal_sentence(done, exc))
-                return
-        self.message.setText(
-            f"Restored {restored} record{'s' if restored != 1 else ''}."
-            if restored
-            else "Select the records to restore first."
-        )
+        if not ids:
+            self.message.setText("Select the records to restore first.")
+            return
+        try:
+            steps = [restore_operation(self.ctx.repo, kind, record_id) for record_id in ids]
+            self.ctx.run(steps[0] if len(steps) == 1 else
+                         Composite(steps, text=f"Restore {len(steps)} Records"))  # fmt: skip
+        except REFUSALS as exc:  # all of them or none: one step of the undo history
+            log.info("restore refused", exc_info=exc)
+            self.message.setText(refusal_sentence("Not restored", exc))
+            return
+        self.message.setText(f"Restored {len(ids)} record{'s' if len(ids) != 1 else ''}.")
