@@ -199,3 +199,27 @@ def test_a_new_source_and_its_citation_are_one_undo_step(ctx, qtbot, company_for
     ctx.undo_stack.redo()
     [citation] = ctx.repo.citations("company", company_form.current_id)
     assert ctx.repo.get("source", citation.source_id).url == BENZINGA
+
+
+def test_edit_a_citation_then_undo_it(ctx, qtbot, company_form):
+    source = ctx.repo.save(Source(BENZINGA, "Benzinga"))
+    ctx.repo.add_citation(Citation(source.id, "company", company_form.current_id, "", "old"))
+    listed = widget(company_form, "company.citations.list")
+    assert not widget(company_form, "company.citations.edit").isEnabled()
+    listed.setCurrentRow(0)
+    click(qtbot, company_form, "company.citations.edit")
+    dialog = company_form.citations.dialog
+    assert dialog.quote.text() == "old"
+    dialog.field.editor.setCurrentIndex(dialog.field.editor.findText("Name"))
+    dialog.quote.editor.selectAll()
+    type_in(qtbot, dialog, "citation.quote", "Vulcan Elements, a magnet maker")
+    click(qtbot, dialog, "citation.save")
+    assert not dialog.isVisible()
+    [citation] = ctx.repo.citations("company", company_form.current_id)
+    assert (citation.field, citation.quote) == ("name", "Vulcan Elements, a magnet maker")
+    assert listed.item(0).text() == "Benzinga\nabout Name\n“Vulcan Elements, a magnet maker”"
+    assert ctx.undo_stack.undoText() == "Edit Citation"
+    ctx.undo_stack.undo()
+    [citation] = ctx.repo.citations("company", company_form.current_id)
+    assert (citation.field, citation.quote) == ("", "old")
+    assert listed.item(0).text() == "Benzinga\n“old”"

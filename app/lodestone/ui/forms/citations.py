@@ -1,14 +1,12 @@
 """The Sources panel every record form carries: where each fact came from.
 
 Citations are saved the moment they are added (they are not part of the form's unsaved
-edits), so a source found and quoted is never lost to a Revert. Adding and removing one are
-undoable steps of the tracker's history, logged in the record's history; a new source is
+edits), so a source found and quoted is never lost to a Revert. Adding, editing and removing
+one are undoable steps of the tracker's history, logged in the record's history; a new source is
 saved through the same save operation as any record; its URL opens in the browser.
 """
 
 from __future__ import annotations
-
-import logging
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -24,19 +22,18 @@ from PySide6.QtWidgets import (
 )
 
 from lodestone.core.history.attachments import RemoveCitation, describe_source
-from lodestone.core.history.undo import REFUSALS, refusal_sentence
 from lodestone.core.records.model import Citation
 from lodestone.core.storage.repository import RecordNotFound
 from lodestone.ui.context import AppContext
-from lodestone.ui.forms.field_base import ERROR_STYLE, HINT_STYLE
+from lodestone.ui.forms.citation_edit import EditCitationDialog, problem_label, run_or_say
+from lodestone.ui.forms.field_base import HINT_STYLE
 
-log = logging.getLogger(__name__)
 SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 URL_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class CitationsPanel(QWidget):
-    """Lists a record's citations with buttons to add, remove and open them."""
+    """Lists a record's citations with buttons to add, open, edit and remove them."""
 
     def __init__(
         self,
@@ -73,20 +70,18 @@ class CitationsPanel(QWidget):
         self.note.setStyleSheet(HINT_STYLE)
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
-        self.problem = QLabel(self)
+        self.problem = problem_label(self)
         self.problem.setObjectName(f"{kind}.citations.problem")
-        self.problem.setStyleSheet(ERROR_STYLE)
-        self.problem.setWordWrap(True)
-        self.problem.hide()
         layout.addWidget(self.problem)
         row = QHBoxLayout()
         self.add_button = self._button("Add source…", "add", self.add, row)
         self.open_button = self._button("Open link", "open", self.open_current, row)
+        self.edit_button = self._button("Edit…", "edit", self.edit_current, row)
         self.remove_button = self._button("Remove", "remove", self.remove_current, row)
         row.addStretch(1)
         layout.addLayout(row)
-        self.add_button.setVisible(not ctx.readonly)
-        self.remove_button.setVisible(not ctx.readonly)
+        for button in (self.add_button, self.edit_button, self.remove_button):
+            button.setVisible(not ctx.readonly)
         ctx.notifier.changed.connect(self._on_changed)
         self.set_record(None)
 
@@ -100,7 +95,8 @@ class CitationsPanel(QWidget):
         return button
 
     def focus_widgets(self) -> list[QWidget]:
-        return [self.list, self.add_button, self.open_button, self.remove_button]
+        return [self.list, self.add_button, self.open_button, self.edit_button,
+                self.remove_button]  # fmt: skip
 
     def set_record(self, record_id: int | None) -> None:
         self.record_id = record_id
@@ -141,6 +137,7 @@ class CitationsPanel(QWidget):
         item = self.list.currentItem()
         self.add_button.setEnabled(editable)
         self.remove_button.setEnabled(editable and item is not None)
+        self.edit_button.setEnabled(editable and item is not None)
         self.open_button.setEnabled(item is not None and bool(item.data(URL_ROLE)))
 
     def _on_changed(self, kind: str, ids: list) -> None:
@@ -180,13 +177,24 @@ class CitationsPanel(QWidget):
         )
         if answer != buttons.Yes:
             return
-        try:
-            self.ctx.run(RemoveCitation(item.data(Qt.ItemDataRole.UserRole)))
-        except REFUSALS as exc:
-            log.info("citation not removed", exc_info=exc)
-            self.show_problem(refusal_sentence("The source was not removed", exc))
+        remove = RemoveCitation(item.data(Qt.ItemDataRole.UserRole))
+        if run_or_say(self.ctx, remove, "The source was not removed", self.problem):
+            self.show_problem("")
+
+    def edit_current(self) -> None:
+        """Change the field the selected citation backs and its quote, in a small dialog."""
+        item = self.list.currentItem()
+        if item is None or self.ctx.readonly:
             return
-        self.show_problem("")
+        try:
+            citation = self.ctx.repo.citation(item.data(Qt.ItemDataRole.UserRole))
+        except RecordNotFound:
+            self.refresh()  # gone meanwhile (an undo)
+            return
+        source = item.text().split("\n", 1)[0]
+        self.dialog = EditCitationDialog(self.ctx, citation, source, self.field_titles, self)
+        self.dialog.finished.connect(self._dialog_closed)
+        self.dialog.open()
 
     def show_problem(self, sentence: str) -> None:
         self.problem.setText(sentence)

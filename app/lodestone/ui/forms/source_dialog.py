@@ -8,13 +8,10 @@ accepted nothing is written; a refusal keeps every typed text where it was.
 
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QTabWidget,
@@ -23,17 +20,18 @@ from PySide6.QtWidgets import (
 )
 
 from lodestone.core.history.attachments import AddCitation
-from lodestone.core.history.undo import REFUSALS, refusal_sentence
 from lodestone.core.lists.queries import ListQuery, fetch_rows
-from lodestone.core.records.fieldcheck import FieldChecks
 from lodestone.core.records.model import Citation
-from lodestone.core.records.validation import TEXT_LIMIT
 from lodestone.ui.context import AppContext
-from lodestone.ui.forms.field_base import ERROR_STYLE
-from lodestone.ui.forms.fields import ChoiceField, MultilineField, TextField
+from lodestone.ui.forms.citation_edit import (
+    checked_quote,
+    citation_fields,
+    problem_label,
+    run_or_say,
+)
+from lodestone.ui.forms.fields import TextField
 from lodestone.ui.forms.source_form import SourceForm
 
-log = logging.getLogger(__name__)
 RESULTS = 50
 
 
@@ -74,18 +72,10 @@ class AddCitationDialog(QDialog):
         self.source_form = SourceForm(ctx, self.tabs)
         self.source_form.set_embedded(True)
         self.tabs.addTab(self.source_form, "New source")
-        self.field = ChoiceField(
-            "field", list(field_titles), "About field", optional=True, titles=field_titles,
-            object_name="citation.field",
-        )  # fmt: skip
+        self.field, self.quote = citation_fields(field_titles)
         layout.addWidget(self.field)
-        self.quote = MultilineField("quote", "Quote", object_name="citation.quote")
         layout.addWidget(self.quote)
-        self.problem = QLabel(self)
-        self.problem.setObjectName("citation.problem")
-        self.problem.setStyleSheet(ERROR_STYLE)
-        self.problem.setWordWrap(True)
-        self.problem.hide()
+        self.problem = problem_label(self)
         layout.addWidget(self.problem)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -122,12 +112,6 @@ class AddCitationDialog(QDialog):
         if self.results.count() == 1:
             self.results.setCurrentRow(0)
 
-    def _quote(self) -> str | None:
-        checks = FieldChecks()
-        checks.text("quote", self.quote.value(), TEXT_LIMIT, multiline=True, label="Quote")
-        self.quote.set_error(checks.errors[0].message if checks.errors else None)
-        return None if checks.errors else self.quote.value()
-
     def _source_id(self) -> int | None:
         """The chosen source's id, saving a new one first; None (with errors shown) if none."""
         if self.tabs.currentWidget() is self.source_form:
@@ -142,7 +126,7 @@ class AddCitationDialog(QDialog):
 
     def accept(self) -> None:
         """Cite the source, or stay open with the reason shown where it applies."""
-        quote = self._quote()
+        quote = checked_quote(self.quote)
         if quote is None:
             self.quote.focus()
             return
@@ -151,14 +135,10 @@ class AddCitationDialog(QDialog):
         if source_id is None:
             return
         citation = Citation(source_id, self.kind, self.record_id, self.field.value(), quote)
-        try:
-            self.ctx.run(AddCitation(citation))
-            # a source saved just now and its citation: one Undo takes back both
-            self.ctx.history.join(self.ctx.history.index - steps, "Add Source and Citation")
-        except REFUSALS as exc:  # what was picked and typed stays for another try
-            log.info("citation not added", exc_info=exc)
-            self.problem.setText(refusal_sentence("The source was not added", exc))
-            self.problem.show()
-            return
+        if not run_or_say(self.ctx, AddCitation(citation), "The source was not added",
+                          self.problem):  # fmt: skip
+            return  # what was picked and typed stays for another try
+        # a source saved just now and its citation: one Undo takes back both
+        self.ctx.history.join(self.ctx.history.index - steps, "Add Source and Citation")
         self.citation = citation
         super().accept()
