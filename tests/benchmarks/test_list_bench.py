@@ -12,7 +12,7 @@ import pytest
 from bench_gui import discard, open_window, painted, show_list
 from bench_harness import elapsed_ms, median_ms, middle, runs_for, sample_median
 from bench_table import BenchTable, Target, slowest_of
-from lodestone.core.lists.queries import KINDS
+from lodestone.core.lists.queries import LIST_LAYOUTS
 from lodestone.ui.lists.page import ListPage
 from lodestone.ui.main_window import KIND_OF_VIEW, MainWindow
 from PySide6.QtCore import Qt
@@ -147,7 +147,7 @@ def test_sort_by_every_column(windows: Windows, view: str, bench_size: int,
     so none is a no-op; the figure is the slowest column."""
     windows.fresh(view)
     page = windows.page(view)
-    spec = KINDS[KIND_OF_VIEW[view]]
+    spec = LIST_LAYOUTS[KIND_OF_VIEW[view]]
     columns = spec.columns
     steps = [(c, order) for c in range(len(columns)) for order in (ASC, DESC)]
     opened = ([c.key for c in columns].index(spec.default_sort), ASC)

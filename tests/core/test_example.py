@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from lodestone.core.records.fuzzydate import FuzzyDate, Precision, parse_fuzzy_date
-from lodestone.core.records.model import TABLES, Company, Deal, Event, Source
+from lodestone.core.records.kinds import RECORD_KINDS as DESCRIPTIONS
+from lodestone.core.records.model import Company, Deal, Event, Source
 from lodestone.core.records.money import money_sum, parse_money
 from lodestone.core.samples.example import (
     ExampleError,
@@ -20,6 +21,8 @@ from lodestone.core.samples.example import (
     write_example,
 )
 from lodestone.core.storage.repository import Repository
+
+TABLES = {kind.name: kind.table for kind in DESCRIPTIONS}
 
 RECORD_KINDS = ("company", "deal", "event", "source")
 

@@ -5,7 +5,7 @@ from functools import partial
 
 import pytest
 from lodestone.core.lists.queries import (
-    KINDS,
+    LIST_LAYOUTS,
     ListQuery,
     count_rows,
     facet_counts,
@@ -62,9 +62,9 @@ def test_fts_expression_quotes_and_prefixes():
     assert fts_expression("()*") is None
 
 
-@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("kind", sorted(LIST_LAYOUTS))
 def test_every_column_sorts_both_ways(filled: Repository, kind: str):
-    for column in KINDS[kind].columns:
+    for column in LIST_LAYOUTS[kind].columns:
         for descending in (False, True):
             query = ListQuery(kind, sort=column.key, descending=descending)
             rows = fetch_rows(filled.conn, query, 0, 100)
@@ -165,13 +165,13 @@ def test_ids_filter_keeps_other_filters(filled: Repository, magnet_deal: Deal):
     assert len(all_ids) == 2
 
 
-@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("kind", sorted(LIST_LAYOUTS))
 def test_row_position_agrees_with_the_fetched_order(filled: Repository, kind: str):
     # includes NULL sort values (deals without amount, sources without dates)
     filled.save(Deal("No amount yet"))
     filled.save(Deal("another deal, same title case", announced=parse_fuzzy_date("2025-07")))
     filled.save(Deal("Another deal, same title case", announced=parse_fuzzy_date("2025-07")))
-    for column in KINDS[kind].columns:
+    for column in LIST_LAYOUTS[kind].columns:
         for descending in (False, True):
             query = ListQuery(kind, sort=column.key, descending=descending)
             rows = fetch_rows(filled.conn, query, 0, 100)

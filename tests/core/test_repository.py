@@ -194,6 +194,6 @@ def test_search_text_follows_a_company_rename(repo: Repository, magnet_deal: Dea
 def test_json_list_columns_are_the_json_of_the_list(values: list[str]):
     import json
 
-    from lodestone.core.storage.rowmap import json_list
+    from lodestone.core.records.rowmap import json_list
 
     assert json.loads(json_list(values)) == values and json_list(values) == json.dumps(values)

@@ -26,11 +26,14 @@ from lodestone.core.history.operations import (
     save_operation,
 )
 from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import TABLES, Company, Deal, Event, Party, Tranche
+from lodestone.core.records.kinds import RECORD_KINDS
+from lodestone.core.records.model import Company, Deal, Event, Party, Tranche
 from lodestone.core.records.money import Money
 from lodestone.core.records.reconcile import reconcile_deal
 from lodestone.core.storage.repository import InvalidRecord, Repository
 from names_data import assert_all_current
+
+TABLES = {kind.name: kind.table for kind in RECORD_KINDS}
 
 Snapshot = dict[tuple[str, int], tuple[Any, bool]]
 

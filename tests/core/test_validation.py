@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from lodestone.core.records.fuzzydate import FuzzyDate, parse_fuzzy_date
+from lodestone.core.records.kinds import validate
 from lodestone.core.records.model import Citation, Company, Deal, Event, Party, Source, Tranche
 from lodestone.core.records.money import Money, from_decimal_string, parse_money
 from lodestone.core.records.validation import (
@@ -19,7 +20,6 @@ from lodestone.core.records.validation import (
     deal_warnings,
     field_label,
     parse_field,
-    validate,
     validate_company,
     validate_deal,
     validate_event,

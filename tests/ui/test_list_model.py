@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 from lodestone.core.lists import queries
-from lodestone.core.lists.queries import KINDS, ListQuery
+from lodestone.core.lists.queries import LIST_LAYOUTS, ListQuery
 from lodestone.core.records.fuzzydate import parse_fuzzy_date
 from lodestone.core.records.model import Company, Deal, Event, Party
 from lodestone.core.records.money import parse_money
@@ -55,7 +55,7 @@ class Signals:
 
 
 def column(model: RecordListModel, key: str, role=ROLE.DisplayRole) -> list:
-    c = [col.key for col in KINDS[model.kind].columns].index(key)
+    c = [col.key for col in LIST_LAYOUTS[model.kind].columns].index(key)
     return [model.data(model.index(r, c), role) for r in range(model.rowCount())]
 
 
@@ -93,11 +93,11 @@ def deals(ctx, companies) -> list[int]:
 def test_headers_roles_and_alignment_follow_the_kinds_columns(ctx, deals):
     model = RecordListModel(ctx, "deal")
     titles = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
-    assert titles == [c.title for c in KINDS["deal"].columns]
+    assert titles == [c.title for c in LIST_LAYOUTS["deal"].columns]
     assert model.rowCount() == len(deals)
     assert sorted(ids(model)) == sorted(deals)
-    amount = [c.key for c in KINDS["deal"].columns].index("amount")
-    for c, spec in enumerate(KINDS["deal"].columns):
+    amount = [c.key for c in LIST_LAYOUTS["deal"].columns].index("amount")
+    for c, spec in enumerate(LIST_LAYOUTS["deal"].columns):
         align = model.data(model.index(0, c), ROLE.TextAlignmentRole)
         right = bool(align & Qt.AlignmentFlag.AlignRight)
         assert right == spec.numeric == (c == amount)
@@ -121,7 +121,7 @@ def test_bad_kinds_queries_and_columns_are_refused(ctx):
     with pytest.raises(KeyError):
         model.set_filters({"no such facet": ["x"]})
     before = model.query
-    model.sort(len(KINDS["event"].columns), Qt.SortOrder.AscendingOrder)
+    model.sort(len(LIST_LAYOUTS["event"].columns), Qt.SortOrder.AscendingOrder)
     assert model.query == before
 
 
@@ -203,11 +203,11 @@ def test_unrelated_changes_send_no_signal(ctx, companies, deals):
 
 
 @pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
-@pytest.mark.parametrize("key", [c.key for c in KINDS["deal"].columns])
+@pytest.mark.parametrize("key", [c.key for c in LIST_LAYOUTS["deal"].columns])
 def test_sorting_by_every_column_happens_in_sql(ctx, deals, qtmodeltester, key, order):
     model = RecordListModel(ctx, "deal")
     qtmodeltester.check(model)
-    position = [c.key for c in KINDS["deal"].columns].index(key)
+    position = [c.key for c in LIST_LAYOUTS["deal"].columns].index(key)
     with_reset = Signals(model)
     model.sort(position, order)
     descending = order == Qt.SortOrder.DescendingOrder

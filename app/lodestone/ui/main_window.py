@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from lodestone import __version__
 from lodestone.core.history.operations import delete_operation
 from lodestone.core.history.undo import REFUSALS, refusal_sentence
+from lodestone.core.records.kinds import COMPANY, DEAL, EVENT, RECORD_KINDS, record_kind
 from lodestone.ui.actions import ActionSpec, make_action
 from lodestone.ui.context import AppContext
 from lodestone.ui.first_paint import after_first_paint
@@ -32,18 +33,19 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
 SK = QKeySequence.StandardKey
-# (key, sidebar title, shortcut); record kinds first, then the other views.
-VIEWS = (
-    ("companies", "Companies", "Ctrl+1"),
-    ("deals", "Deals", "Ctrl+2"),
-    ("events", "Events", "Ctrl+3"),
-    ("sources", "Sources", "Ctrl+4"),
-    ("timeline", "Timeline", "Ctrl+5"),
-    ("funding", "Funding", "Ctrl+6"),
-    ("trash", "Trash", "Ctrl+7"),
-)
-KIND_OF_VIEW = {"companies": "company", "deals": "deal", "events": "event", "sources": "source"}
+# (key, sidebar title, shortcut); record kinds' lists first, in the kinds' order, then the
+# other views; Ctrl+1, Ctrl+2, ... show them in this order.
+VIEWS = tuple(
+    (key, title, f"Ctrl+{number}")
+    for number, (key, title) in enumerate(
+        [*((kind.plural, kind.plural.capitalize()) for kind in RECORD_KINDS),
+         ("timeline", "Timeline"), ("funding", "Funding"), ("trash", "Trash")], start=1)
+)  # fmt: skip
+KIND_OF_VIEW = {kind.plural: kind.name for kind in RECORD_KINDS}
 VIEW_OF_KIND = {kind: view for view, kind in KIND_OF_VIEW.items()}
+# The kinds the Edit menu offers to add, with the mnemonic-marked title and the shortcut.
+NEW_RECORD_ACTIONS = {COMPANY: ("New &Company", "Ctrl+Alt+C"), DEAL: ("New &Deal", "Ctrl+Alt+D"),
+                      EVENT: ("New &Event", "Ctrl+Alt+E")}  # fmt: skip
 MAX_RECENT = 10
 REFUSAL_MS = 15000  # long enough to read why an undo or a delete was not done
 log = logging.getLogger(__name__)
@@ -171,12 +173,11 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         writable = [
             (ActionSpec("new_record", "&New Record", SK.New), lambda: self.new_record(None)),
-            (
-                ActionSpec("new_company", "New &Company", "Ctrl+Alt+C"),
-                lambda: self.new_record("company"),
+            *(
+                (ActionSpec(f"new_{kind.name}", text, keys),
+                 lambda name=kind.name: self.new_record(name))  # fmt: skip
+                for kind, (text, keys) in NEW_RECORD_ACTIONS.items()
             ),
-            (ActionSpec("new_deal", "New &Deal", "Ctrl+Alt+D"), lambda: self.new_record("deal")),
-            (ActionSpec("new_event", "New &Event", "Ctrl+Alt+E"), lambda: self.new_record("event")),
             (
                 ActionSpec("delete", "&Delete", SK.Delete, "Move the selected record to the Trash"),
                 self.delete_selected,
@@ -279,7 +280,7 @@ class MainWindow(QMainWindow):
     def _record_selected(self, kind: str, record_id: int) -> None:
         """A record chosen in a list is highlighted on the timeline, if it has been opened."""
         timeline = self.pages.get("timeline")
-        if timeline is not None and kind in ("deal", "event"):
+        if timeline is not None and record_kind(kind).span_columns is not None:
             timeline.highlight(kind, record_id)
 
     def filter_deals(self, deal_ids: list[int]) -> None:

@@ -17,8 +17,9 @@ from typing import Any
 
 from lodestone.core.csvio.company_match import CompanyMatcher
 from lodestone.core.csvio.rows import RowResult
+from lodestone.core.records import rowmap
+from lodestone.core.records.kinds import to_row
 from lodestone.core.records.model import Company, Deal, Event
-from lodestone.core.storage import rowmap
 
 # The tables a batch fills, in the order they are filled: links before their owners (see
 # `_BatchLayout._names`), companies first (a company arriving while a link to it is pending
@@ -109,7 +110,7 @@ class _BatchLayout:
                 *extra: tuple[str, Any]) -> None:  # fmt: skip
         """A record's table row (its id, its `rowmap` columns, then `extra`), noted as created
         by file row `row` (for its change-log entry and its search index entry)."""
-        columns = rowmap.to_row(record)
+        columns = to_row(record)
         if table not in rows:
             rows[table] = [["id", *columns, *(name for name, _ in extra)]]
         rows[table].append([record.id, *columns.values(), *(value for _, value in extra)])

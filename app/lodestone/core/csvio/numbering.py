@@ -18,8 +18,8 @@ from typing import Any
 from lodestone.core.csvio.company_match import CompanyMatcher, NewCompany
 from lodestone.core.csvio.layout import ID_COLUMNS, NUMBERED_BY, TABLES, Laid, to_json
 from lodestone.core.csvio.rows import RowResult
+from lodestone.core.records import rowmap
 from lodestone.core.records.model import Company
-from lodestone.core.storage import rowmap
 
 Defaults = dict[str, dict[str, Any]]  # table -> column -> the constant SQLite fills in
 
@@ -66,7 +66,7 @@ class CsvNumbering:
         self.companies: set[int] = set()  # new companies laid out already, or defined by rows
         # A company the file only names is Company(name, id=...): the row of a bare company
         # with its id and name put in (rowmap's work once, not once per company).
-        bare = rowmap.to_row(Company(""))
+        bare = rowmap.company_row(Company(""))
         self._company_columns = ["id", *bare]
         self._bare_company = [None, *bare.values()]
         self._name_at = self._company_columns.index("name")

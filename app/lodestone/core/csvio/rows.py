@@ -24,8 +24,9 @@ from lodestone.core.csvio.values import (
 )
 from lodestone.core.records.fieldcheck import FieldChecks, FieldError, clean_text, parse_field
 from lodestone.core.records.fuzzydate import DateError, FuzzyDate
+from lodestone.core.records.kinds import validate
 from lodestone.core.records.model import Company, Deal, Event, Party, Source, Tranche
-from lodestone.core.records.validation import NAME_LIMIT, validate, validate_source
+from lodestone.core.records.validation import NAME_LIMIT, validate_source
 from lodestone.core.records.vocabulary import COMPANY_KINDS, DEAL_STATUSES, EVENT_KINDS, INSTRUMENTS
 
 MISSING = frozenset({"", "na", "n/a", "n.a.", "-", "--", "\u2013", "\u2014", "null", "#n/a"})

@@ -22,8 +22,8 @@ from typing import Any
 
 from lodestone.core.csvio.layout import TABLES, to_json
 from lodestone.core.csvio.numbering import Batch, Defaults, Table
+from lodestone.core.records import rowmap
 from lodestone.core.records.model import Source
-from lodestone.core.storage import rowmap
 from lodestone.core.storage.bulk_indexes import (
     Index,
     drop_indexes,
@@ -122,12 +122,13 @@ class CsvStore:
                 if found is None:
                     source = Source(url=url, id=self._next_source)
                     self._next_source += 1
-                    new.append([source.id, *rowmap.to_row(source).values(), row])
+                    new.append([source.id, *rowmap.source_row(source).values(), row])
                     found = (source.id,)
                 self._sources[url] = int(found[0])
             citations.append([self._sources[url], kind, record_id, "", ""])
         if new:
-            self._insert("sources", ("id", *rowmap.to_row(Source(url=""))), [r[:-1] for r in new])
+            columns = ("id", *rowmap.source_row(Source(url="")))
+            self._insert("sources", columns, [r[:-1] for r in new])
             batch.created["source"] = [(r[0], r[-1]) for r in new]
         if citations:
             columns = ("source_id", "record_kind", "record_id", "field", "quote")

@@ -8,7 +8,7 @@ log and recorded as one step: undo moves them all to the Trash, redo brings them
 from __future__ import annotations
 
 from lodestone.core.history.operations import Composite, TrashMany
-from lodestone.core.records.model import TABLES
+from lodestone.core.records.kinds import KIND_NAMES
 from lodestone.core.storage.repository import Repository
 
 
@@ -19,11 +19,11 @@ def log_mark(repo: Repository) -> int:
 
 def created_since(repo: Repository, mark: int) -> list[tuple[str, int]]:
     """(kind, id) of each record created after the change-log entry `mark`, oldest first."""
-    kinds = ",".join("?" * len(TABLES))
+    kinds = ",".join("?" * len(KIND_NAMES))
     rows = repo.conn.execute(
         "SELECT record_kind, record_id FROM change_log WHERE id > ? AND action = 'create' "
         f"AND record_kind IN ({kinds}) ORDER BY id",
-        (mark, *TABLES),
+        (mark, *KIND_NAMES),
     )
     return [(r[0], r[1]) for r in rows]
 

@@ -12,9 +12,10 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from lodestone.core.records.kinds import record_kind, snapshot
 from lodestone.core.records.model import Record
+from lodestone.core.records.rowmap import diff
 from lodestone.core.storage.repository import Repository
-from lodestone.core.storage.rowmap import diff, snapshot
 
 _FIELD_NAMES = {
     "amount_minor": "Amount",
@@ -28,7 +29,6 @@ _FIELD_NAMES = {
     "funder_id": "Funder",
     "base": "Reporting Currency",
 }
-_KIND_NAMES = {"company": "Company", "deal": "Deal", "event": "Event", "source": "Source"}
 
 
 class Operation:
@@ -64,7 +64,7 @@ def field_title(name: str) -> str:
 
 def describe_edit(before: Record | None, after: Record) -> str:
     """'Edit Tranche Amount', 'Edit Deal', 'Add Company' — the words of the Undo menu item."""
-    noun = _KIND_NAMES[after.KIND]
+    noun = record_kind(after.KIND).title
     if before is None:
         return f"Add {noun}"
     old, new = diff(snapshot(before), snapshot(after))
@@ -148,14 +148,14 @@ def save_operation(repo: Repository, record: Record) -> Save:
 
 def kind_title(kind: str) -> str:
     """A record kind as menus name it: 'company' -> 'Company'."""
-    return _KIND_NAMES[kind]
+    return record_kind(kind).title
 
 
 def delete_operation(repo: Repository, kind: str, record_id: int) -> Trash:
     label = repo.get(kind, record_id).label
-    return Trash(kind, record_id, True, text=f"Delete {_KIND_NAMES[kind]} “{label}”")
+    return Trash(kind, record_id, True, text=f"Delete {record_kind(kind).title} “{label}”")
 
 
 def restore_operation(repo: Repository, kind: str, record_id: int) -> Trash:
     label = repo.get(kind, record_id).label
-    return Trash(kind, record_id, False, text=f"Restore {_KIND_NAMES[kind]} “{label}”")
+    return Trash(kind, record_id, False, text=f"Restore {record_kind(kind).title} “{label}”")

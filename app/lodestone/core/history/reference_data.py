@@ -29,8 +29,8 @@ from lodestone.core.lists.saved_views import (
     put_view,
     save_view,
 )
+from lodestone.core.records.rowmap import diff
 from lodestone.core.storage.repository import ChangeEntry, RecordNotFound, Repository
-from lodestone.core.storage.rowmap import diff
 
 VIEW_KIND = "saved_view"  # the record kind of a saved view's change-log entries
 

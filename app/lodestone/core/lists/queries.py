@@ -12,7 +12,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from lodestone.core.lists.specs import KINDS, KindSpec  # KINDS: lists' columns, used here too
+from lodestone.core.records.kinds import RECORD_KINDS, ListLayout
+
+# What each kind's list shows, from its description; the timeline and the views read it too.
+LIST_LAYOUTS: dict[str, ListLayout] = {kind.name: kind.list_layout for kind in RECORD_KINDS}
 
 
 @dataclass(frozen=True)
@@ -30,8 +33,8 @@ class ListQuery:
     ids: tuple[int, ...] | None = None  # only these records (a chart segment clicked)
 
     @property
-    def spec(self) -> KindSpec:
-        return KINDS[self.kind]
+    def spec(self) -> ListLayout:
+        return LIST_LAYOUTS[self.kind]
 
     def with_filter(self, facet: str, values: tuple[str, ...]) -> ListQuery:
         rest = tuple((k, v) for k, v in self.filters if k != facet)
@@ -124,7 +127,7 @@ def _where(query: ListQuery, skip_facet: str | None = None, *, match: str = LOOK
     return where
 
 
-def _matches_sql(spec: KindSpec) -> str:
+def _matches_sql(spec: ListLayout) -> str:
     return f"SELECT rowid FROM {spec.table}_fts WHERE {spec.table}_fts MATCH ?"
 
 

@@ -15,7 +15,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from lodestone.core.lists.queries import KINDS, ListQuery
+from lodestone.core.lists.queries import LIST_LAYOUTS, ListQuery
 
 MAX_NAME = 80
 
@@ -46,7 +46,7 @@ def clean_name(name: str) -> str:
 
 
 def _check_kind(kind: str) -> None:
-    if kind not in KINDS:
+    if kind not in LIST_LAYOUTS:
         raise ValueError(f"no list of kind {kind!r}")
 
 
@@ -100,7 +100,7 @@ def _filters(data: dict[str, Any], kind: str) -> tuple[tuple[str, tuple[str, ...
         if not (isinstance(item, list) and len(item) == 2 and isinstance(item[1], list)):
             raise TypeError("a filter is not a [facet, values] pair")
         key, values = item
-        KINDS[kind].facet(key)  # KeyError for a facet this kind does not have
+        LIST_LAYOUTS[kind].facet(key)  # KeyError for a facet this kind does not have
         if not all(isinstance(v, str) for v in values):
             raise TypeError(f"the values of filter {key} are not text")
         result.append((key, tuple(values)))
@@ -116,7 +116,7 @@ def query_from_json(kind: str, text: str) -> ListQuery:
         raise ValueError(f"the view is for {data.get('kind')!r}, not {kind!r}")
     sort = _string(data, "sort")
     if sort:
-        KINDS[kind].column(sort)
+        LIST_LAYOUTS[kind].column(sort)
     return ListQuery(
         kind,
         search=_string(data, "search"),

@@ -125,10 +125,3 @@ class Citation:
 
 
 Record = Company | Deal | Event | Source
-RECORD_TYPES: dict[str, type[Company] | type[Deal] | type[Event] | type[Source]] = {
-    "company": Company,
-    "deal": Deal,
-    "event": Event,
-    "source": Source,
-}
-TABLES = {"company": "companies", "deal": "deals", "event": "events", "source": "sources"}

@@ -1,4 +1,5 @@
-"""Field-by-field rules for each kind of record, shared by the forms, CSV import and the repository.
+"""Field-by-field rules for each kind of record, shared by the forms, CSV import and the repository
+(each kind's description in `records.kinds` names its validator; `kinds.validate` runs it).
 
 One set of rules, three callers: a form shows each message next to its field, CSV import
 reports it with the row number, and the repository refuses to store a record that has any.
@@ -11,8 +12,6 @@ the importer's job, and `parse_field` turns those parsers' errors into the same 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
 
 from lodestone.core.records.fieldcheck import (
     FieldChecks,
@@ -38,7 +37,7 @@ from lodestone.core.records.vocabulary import (
 
 __all__ = [
     "FieldError", "FieldWarning", "clean_text", "deal_warnings", "field_label", "parse_field",
-    "validate", "validate_company", "validate_deal", "validate_event", "validate_source",
+    "validate_company", "validate_deal", "validate_event", "validate_source",
 ]  # fmt: skip
 
 NAME_LIMIT = 200  # company names
@@ -164,20 +163,6 @@ def validate_source(s: Source) -> list[FieldError]:
     r.text("notes", s.notes, TEXT_LIMIT, multiline=True)
     r.tags(s.tags)
     return r.errors
-
-
-_VALIDATORS: dict[type, Callable[[Any], list[FieldError]]] = {
-    Company: validate_company, Deal: validate_deal, Event: validate_event,
-    Source: validate_source,
-}  # fmt: skip
-
-
-def validate(record: Company | Deal | Event | Source) -> list[FieldError]:
-    """The errors of any record; an empty list means it may be saved."""
-    validator = _VALIDATORS.get(type(record))
-    if validator is None:
-        raise TypeError(f"cannot validate a {type(record).__name__}")
-    return validator(record)
 
 
 def deal_warnings(d: Deal) -> list[FieldWarning]:

@@ -54,7 +54,6 @@ COMMODITIES = (
     "uranium",
     "vanadium",
 )
-RECORD_KINDS = ("company", "deal", "event", "source")
 # The kind of funder decides the "funder type" of a tranche in the funding breakdown.
 FUNDER_TYPES = {"government agency": "government", "company": "private", "investor": "private"}
 

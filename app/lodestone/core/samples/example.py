@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 from lodestone.core.paths import AppPaths, resources_dir
 from lodestone.core.records.fuzzydate import DateError, FuzzyDate, parse_fuzzy_date
+from lodestone.core.records.kinds import record_kind
 from lodestone.core.records.model import (
-    RECORD_TYPES,
     Citation,
     Company,
     Deal,
@@ -133,7 +133,7 @@ def _check_keys(item: Any, allowed: Iterable[str], where: str) -> None:
 
 def _record_keys(kind: str) -> set[str]:
     """The JSON keys a record may have: its dataclass fields, symbolic references for ids."""
-    names = {f.name for f in fields(RECORD_TYPES[kind])}
+    names = {f.name for f in fields(record_kind(kind).record_type)}
     return (names - {"id", "parent_id", "deal_id", "company_ids"}) | _SYMBOLIC
 
 
@@ -299,7 +299,7 @@ class _Loader:
         for kind, record_id, where, cites in self.pending:
             if not isinstance(cites, list) or not cites:
                 raise ExampleError(f"{where}: every record needs at least one source")
-            names = {f.name for f in fields(RECORD_TYPES[kind])}
+            names = {f.name for f in fields(record_kind(kind).record_type)}
             for cite in cites:
                 _check_keys(cite, _CITATION_KEYS, f"{where} citation")
                 field, quote = cite.get("field", ""), cite.get("quote", "")

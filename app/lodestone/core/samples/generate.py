@@ -2,8 +2,8 @@
 
 The repository saves one record per transaction with a change log and an index update: right
 for a form, far too slow for a load test. Here rows go in with `executemany` in large batches,
-many per transaction, and the full-text index is filled from the same search-text queries the
-repository uses, so a generated tracker searches exactly like a hand-made one.
+many per transaction, and the full-text index is filled from the same search-text parts the
+repository reads, so a generated tracker searches exactly like a hand-made one.
 
 Only an empty tracker (or a new file) is filled: generating into an analyst's records would
 bury them under invented ones.
@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from lodestone.core.paths import AppPaths
+from lodestone.core.records.kinds import record_kind
 from lodestone.core.samples.synthetic import COLUMNS, Batch, SyntheticTracker, batches
 from lodestone.core.storage.bulk_indexes import drop_indexes, recreate_indexes
 from lodestone.core.storage.check import ensure_no_records
-from lodestone.core.storage.repository import SEARCH_TEXT_SQL
 from lodestone.core.storage.stored_names import names_filled_at_end
 from lodestone.core.tracker.session import open_for_writing
 
@@ -35,7 +35,6 @@ BATCH_SIZE = 50_000
 # A larger page cache keeps the index pages of the growing tables in memory (256 MiB).
 CACHE_KIB = 256 * 1024
 MAX_COUNT = 50_000_000
-_TABLES = {"company": "companies", "deal": "deals", "event": "events"}
 # Tables whose secondary indexes are built after the load. Never one that the search-text
 # queries look rows up in (tranches, deal_parties): those lookups would become table scans.
 DEFERRED_INDEX_TABLES = ("deals", "events", "event_companies")
@@ -78,19 +77,17 @@ def _insert_sql(table: str) -> str:
 
 
 def _bulk_search_sql(kind: str) -> str:
-    """The repository's one-record search-text query, widened to a range of ids."""
-    sql = SEARCH_TEXT_SQL[kind]
-    head, found, tail = sql.rpartition(" WHERE id = ?")
-    if not found or tail or not head.startswith("SELECT "):
-        raise RuntimeError(f"unexpected search-text query for {kind}: {sql}")
-    return f"SELECT id, {head[len('SELECT '):]} WHERE id BETWEEN ? AND ?"
+    """The kind's search-text parts, as the repository reads them, for a range of ids."""
+    described = record_kind(kind)
+    return (f"SELECT id, {', '.join(described.search_parts)} FROM {described.table} "
+            "WHERE id BETWEEN ? AND ?")
 
 
 def _index_search_text(conn: sqlite3.Connection, kind: str, first: int, last: int) -> None:
     """Fill `<table>_fts` for ids first..last, joining the parts as the repository does."""
     rows = conn.execute(_bulk_search_sql(kind), (first, last))
     conn.executemany(
-        f"INSERT INTO {_TABLES[kind]}_fts (rowid, text) VALUES (?, ?)",
+        f"INSERT INTO {record_kind(kind).search_table} (rowid, text) VALUES (?, ?)",
         ((row[0], " ".join(str(v) for v in row[1:] if v)) for row in rows),
     )
 
@@ -136,9 +133,9 @@ def _fill(conn: sqlite3.Connection, spec: GenerateSpec, timestamp: str,
             _write(conn, rows)
             _index_search_text(conn, kind, first, first + count - 1)
         if progress is not None:
-            progress(_TABLES[kind], first + count - 1, total)
+            progress(record_kind(kind).table, first + count - 1, total)
         if first + count - 1 == total:
-            phases[_TABLES[kind]] = time.perf_counter() - phase_start
+            phases[record_kind(kind).table] = time.perf_counter() - phase_start
             phase_start = time.perf_counter()
 
 

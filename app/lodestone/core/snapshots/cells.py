@@ -18,6 +18,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from lodestone.core.records import rowmap
 from lodestone.core.records.fuzzydate import DateError, FuzzyDate
 from lodestone.core.records.model import Event
 from lodestone.core.records.money import (
@@ -44,7 +45,6 @@ from lodestone.core.snapshots.format import (
     FileSpec,
     SnapshotError,
 )  # fmt: skip
-from lodestone.core.storage import rowmap
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _SQL_TRIGGERS = "'=', '+', '-', '@', char(9), char(13)"
@@ -187,7 +187,7 @@ def _deal_bounds(iso: str | None) -> tuple[str | None, str | None]:
 
 @lru_cache(maxsize=65536)
 def _event_bounds(date: str, end: str | None) -> tuple[str, str]:
-    row = rowmap.to_row(Event("", _fuzzy(date), end_date=None if end is None else _fuzzy(end)))
+    row = rowmap.event_row(Event("", _fuzzy(date), end_date=None if end is None else _fuzzy(end)))
     return row["start_day"], row["end_day"]
 
 

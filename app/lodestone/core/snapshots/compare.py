@@ -17,7 +17,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from lodestone.core.progress import CancelCheck, Progress, Ticker
-from lodestone.core.records.vocabulary import RECORD_KINDS
+from lodestone.core.records.kinds import KIND_NAMES
 from lodestone.core.snapshots.cells import unescape_cell
 from lodestone.core.snapshots.compare_report import (
     ADDED,
@@ -180,7 +180,7 @@ def _diff(work: sqlite3.Connection, ticker: Ticker) -> tuple[list[RecordChange],
     describe = _Describer(work)
     changes: list[RecordChange] = []
     counts: Counts = {}
-    for kind in RECORD_KINDS:
+    for kind in KIND_NAMES:
         counted = {ADDED: 0, REMOVED: 0, CHANGED: 0}
         for record_id, la, lb, label_a, label_b, ca, cb in work.execute(_LIST_SQL, (kind,)):
             change = CHANGED if la and lb else ADDED if lb else REMOVED

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lodestone.core.records.kinds import RECORD_KINDS
 from lodestone.core.snapshots.cells import escape_cell
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 CHANGES = (ADDED, REMOVED, CHANGED)
-PLURALS = {"company": "companies", "deal": "deals", "event": "events", "source": "sources"}
 MARKS = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
 CSV_HEADER = ["kind", "id", "record", "change", "field", "before", "after"]
 SHORT = 80  # characters of a value shown in words
@@ -93,7 +93,7 @@ class Comparison:
         out = [f"Comparing {self.a} (older) with {self.b} (newer):"]
         if self.same:
             return out + ["No differences: both hold the same records."]
-        for kind, plural in PLURALS.items():
+        for kind, plural in ((k.name, k.plural) for k in RECORD_KINDS):
             if not sum(self.counts.get(kind, {}).values()):
                 continue
             out.append(f"{plural.capitalize()}: {self.summary(kind)}.")
@@ -107,7 +107,7 @@ class Comparison:
 
     def as_json(self) -> dict[str, Any]:
         kinds: dict[str, Any] = {}
-        for kind, plural in PLURALS.items():
+        for kind, plural in ((k.name, k.plural) for k in RECORD_KINDS):
             entry: dict[str, Any] = {"counts": dict(self.counts.get(kind, {}))}
             for change in CHANGES:
                 entry[change] = [

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from lodestone.core.progress import Ticker
+from lodestone.core.records.kinds import record_kind
 from lodestone.core.snapshots.cells import CellFunctions, select_lines_sql, unescape_cell
 from lodestone.core.snapshots.files import SnapshotReader
 from lodestone.core.snapshots.format import FILES, FileSpec, SnapshotError
@@ -32,8 +33,6 @@ from lodestone.core.storage.db import TrackerError, open_tracker
 BATCH = 5000
 SIDES = ("a", "b")
 UNCOMPARED = ("created_at", "updated_at", "deleted_at")  # deleted_at decides liveness instead
-LABEL_COLUMNS = {"company": ("name",), "deal": ("title",), "event": ("title",),
-                 "source": ("title", "url")}  # fmt: skip
 ITEM_SEPARATOR = "\x1e"  # between the items of a part (each packed, never holding one)
 _CELL_SEPARATOR = "\x1f"
 
@@ -127,7 +126,7 @@ def _route(spec: FileSpec) -> Any:
     if spec.record_kind is not None:
         kind = spec.record_kind
         compared = [at[name] for name in compared_columns(spec)]
-        labels = [at[name] for name in LABEL_COLUMNS[kind]]
+        labels = [at[name] for name in record_kind(kind).label_columns]
         deleted = at["deleted_at"]
 
         def record(cells: list[str]) -> tuple[str, tuple[Any, ...]]:

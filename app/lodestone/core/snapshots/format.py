@@ -63,6 +63,20 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
+from lodestone.core.records.kinds import (
+    CITATIONS,
+    COMPANY,
+    DEAL,
+    EVENT,
+    EVENT_COMPANIES,
+    KIND_NAMES,
+    PARTIES,
+    SOURCE,
+    TAGS,
+    TRANCHES,
+    ChildTable,
+    RecordKind,
+)
 from lodestone.core.records.vocabulary import (
     COMMODITIES,
     COMPANY_KINDS,
@@ -70,7 +84,6 @@ from lodestone.core.records.vocabulary import (
     EVENT_KINDS,
     INSTRUMENTS,
     PARTY_ROLES,
-    RECORD_KINDS,
     STAGES,
     TRANCHE_STATUSES,
 )
@@ -151,47 +164,56 @@ def _money() -> tuple[Column, ...]:
     return (_c("amount", AMOUNT, True, pair="currency"), _c("currency", CURRENCY, True))
 
 
+def _file(described: RecordKind | ChildTable, columns: tuple[Column, ...],
+          **options: Any) -> FileSpec:  # fmt: skip
+    """The file of a record kind or child table, named and placed as its description says."""
+    kind = described.name if isinstance(described, RecordKind) else None
+    return FileSpec(described.snapshot_file, described.table, columns, record_kind=kind,
+                    **options)  # fmt: skip
+
+
+# A file per record kind followed by its children's, in the kinds' order; then citations, tags.
 FILES: tuple[FileSpec, ...] = (
-    FileSpec("companies.csv", "companies", (
+    _file(COMPANY, (
         _c("id", ID), _c("name"), _c("kind", CHOICE, choices=COMPANY_KINDS), _c("ticker"),
         _c("exchange"), _c("country"), _c("parent_id", REF, True),
         _c("stages", LIST, choices=STAGES), _c("commodities", LIST, choices=COMMODITIES),
         _c("website"), _c("notes"), *_STAMPS,
-    ), refs={"parent_id": "companies"}, record_kind="company"),
-    FileSpec("deals.csv", "deals", (
+    ), refs={"parent_id": "companies"}),
+    _file(DEAL, (
         _c("id", ID), _c("title"), _c("status", CHOICE, choices=DEAL_STATUSES),
         *_date("announced"), *_date("closed"), *_money(), _c("capacity_value"),
         _c("capacity_unit"), _c("capacity_product"), _c("stage", choices=("", *STAGES)),
         _c("commodities", LIST, choices=COMMODITIES),
         _c("country"), _c("description"), *_STAMPS,
-    ), record_kind="deal"),
-    FileSpec("deal_parties.csv", "deal_parties", (
+    )),
+    _file(PARTIES, (
         _c("id", ID), _c("deal_id", REF), _c("company_id", REF), _c("role", choices=PARTY_ROLES),
         _c("position", INT),
     ), refs={"deal_id": "deals", "company_id": "companies"}),
-    FileSpec("tranches.csv", "tranches", (
+    _file(TRANCHES, (
         _c("id", ID), _c("deal_id", REF), _c("funder_id", REF, True),
         _c("instrument", CHOICE, choices=INSTRUMENTS), *_money(),
         _c("status", CHOICE, choices=TRANCHE_STATUSES), _c("notes"), _c("position", INT),
     ), refs={"deal_id": "deals", "funder_id": "companies"}),
-    FileSpec("events.csv", "events", (
+    _file(EVENT, (
         _c("id", ID), _c("title"), _c("kind", CHOICE, choices=EVENT_KINDS),
         *_date("date", False), *_date("end_date", precision="end_precision"),
         _c("deal_id", REF, True), _c("country"), _c("description"), *_STAMPS,
-    ), refs={"deal_id": "deals"}, record_kind="event"),
-    FileSpec("event_companies.csv", "event_companies", (
+    ), refs={"deal_id": "deals"}),
+    _file(EVENT_COMPANIES, (
         _c("event_id", REF), _c("company_id", REF), _c("position", INT),
     ), key=("event_id", "company_id"), refs={"event_id": "events", "company_id": "companies"}),
-    FileSpec("sources.csv", "sources", (
+    _file(SOURCE, (
         _c("id", ID), _c("url"), _c("publisher"), _c("title"), *_date("published"),
         _c("accessed", DAY, True), _c("notes"), *_STAMPS,
-    ), record_kind="source"),
-    FileSpec("citations.csv", "citations", (
-        _c("id", ID), _c("source_id", REF), _c("record_kind", CHOICE, choices=RECORD_KINDS),
+    )),
+    _file(CITATIONS, (
+        _c("id", ID), _c("source_id", REF), _c("record_kind", CHOICE, choices=KIND_NAMES),
         _c("record_id", INT), _c("field"), _c("quote"),
     ), refs={"source_id": "sources"}, poly=True),
-    FileSpec("tags.csv", "tags", (
-        _c("record_kind", CHOICE, choices=RECORD_KINDS), _c("record_id", INT), _c("tag"),
+    _file(TAGS, (
+        _c("record_kind", CHOICE, choices=KIND_NAMES), _c("record_id", INT), _c("tag"),
     ), key=("record_kind", "record_id", "tag"), poly=True),
 )  # fmt: skip
 OPTIONAL_TABLES = ("exchange_rates",)

@@ -23,6 +23,7 @@ from typing import Any
 
 from lodestone.core.csvio.source import allow_long_fields
 from lodestone.core.progress import CancelCheck, Progress, Ticker, collector_paused
+from lodestone.core.records.kinds import RECORD_KINDS
 from lodestone.core.snapshots.cells import CellFunctions, derived_columns, line_sql, row_reader
 from lodestone.core.snapshots.files import SnapshotReader
 from lodestone.core.snapshots.format import (
@@ -45,9 +46,8 @@ BATCH_ROWS = 1000
 CACHE_KIB = 256 * 1024  # a larger page cache for the duration of an import (256 MiB at most)
 DEFERRED_INDEX_TABLES = ("deals", "deal_parties", "tranches", "events", "event_companies")
 _UNCOMPARED = ("created_at", "updated_at")
-_OWNERS = {"deal_parties": ("deal", "deal_id"), "tranches": ("deal", "deal_id"),
-           "event_companies": ("event", "event_id")}  # fmt: skip
-_KIND_OF_TABLE = {table: kind for kind, table in RECORD_TABLES.items()}
+_OWNERS = {child.table: (kind.name, child.owner)  # child table -> (its owner's kind, column)
+           for kind in RECORD_KINDS for child in kind.children}  # fmt: skip
 _UNIQUE = ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
 
 
@@ -230,7 +230,7 @@ class _Merger:
         self.report.added[spec.name] += len(inserted)
         if self.report.restored:
             return
-        kind = _KIND_OF_TABLE.get(spec.table)
+        kind = spec.record_kind
         owner = _OWNERS.get(spec.table)
         for _, key, values in inserted:
             if kind:

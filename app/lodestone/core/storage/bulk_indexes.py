@@ -13,8 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 
-from lodestone.core.records.model import TABLES
-from lodestone.core.storage.repository import SEARCH_TEXT_SQL
+from lodestone.core.records.kinds import record_kind
 
 MIN_ROWS = 10_000  # below this, inserting into the live indexes is quicker than rebuilding
 
@@ -72,38 +71,14 @@ def recreate_indexes(conn: sqlite3.Connection, indexes: Iterable[Index],
         conn.execute(sql)
 
 
-def _select_list(sql: str) -> tuple[list[str], str]:
-    """The top-level expressions of "SELECT a, (SELECT ...), b FROM t WHERE id = ?" and "t"."""
-    head, found, tail = sql.rpartition(" WHERE id = ?")
-    if not found or tail or not head.startswith("SELECT "):
-        raise RuntimeError(f"unexpected search-text query: {sql}")
-    body, parts, depth, quoted, start = head[len("SELECT "):], [], 0, False, 0
-    for position, ch in enumerate(body):
-        if ch == "'":
-            quoted = not quoted
-        elif quoted:
-            continue
-        elif ch in "()":
-            depth += 1 if ch == "(" else -1
-        elif depth == 0 and ch == ",":
-            parts.append(body[start:position].strip())
-            start = position + 1
-        elif depth == 0 and body.startswith(" FROM ", position):
-            parts.append(body[start:position].strip())
-            table = body[position + len(" FROM "):].strip()
-            if table.isidentifier():
-                return parts, table
-            break
-    raise RuntimeError(f"unexpected search-text query: {sql}")
-
-
 @cache
 def search_index_sql(kind: str) -> str:
     """One statement that indexes the records of `kind` whose ids are in a JSON list (its one
     parameter) for full-text search, with the text `Repository.search_text` gives each: the
-    repository's own query, its parts joined in SQL as that method joins them in Python (the
-    non-empty ones, with single spaces), so no row's text passes through Python."""
-    parts, table = _select_list(SEARCH_TEXT_SQL[kind])
-    joined = " || ".join(f"coalesce(' ' || nullif({part}, ''), '')" for part in parts)
-    return (f"INSERT INTO {TABLES[kind]}_fts (rowid, text) SELECT id, substr({joined}, 2) "
-            f"FROM {table} WHERE id IN (SELECT value FROM json_each(?))")
+    kind's search parts, joined in SQL as that method joins them in Python (the non-empty
+    ones, with single spaces), so no row's text passes through Python."""
+    described = record_kind(kind)
+    joined = " || ".join(f"coalesce(' ' || nullif({part}, ''), '')"
+                         for part in described.search_parts)  # fmt: skip
+    return (f"INSERT INTO {described.search_table} (rowid, text) SELECT id, substr({joined}, 2) "
+            f"FROM {described.table} WHERE id IN (SELECT value FROM json_each(?))")

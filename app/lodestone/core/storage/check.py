@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 
+from lodestone.core.records.kinds import RECORD_KINDS
 from lodestone.core.records.money import Money, MoneyError
 from lodestone.core.records.reconcile import reconcile
 from lodestone.core.storage.db import (
@@ -31,7 +32,7 @@ from lodestone.core.storage.schema import SCHEMA_VERSION
 from lodestone.core.storage.unknown_values import unknown_value_warnings
 from lodestone.core.tracker.recovery import cloud_sync_warning
 
-RECORD_TABLES = ("companies", "deals", "events", "sources")
+RECORD_TABLES = tuple(kind.table for kind in RECORD_KINDS)
 MAX_LISTED = 100  # problems of one kind listed one by one; the rest are counted
 _WARNED_STATUSES = ("unallocated", "over-allocated")
 _DEAL_AMOUNTS_SQL = """

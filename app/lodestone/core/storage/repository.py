@@ -14,9 +14,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from lodestone.core.records.model import TABLES, Citation, Company, Deal, Event, Record
-from lodestone.core.records.validation import FieldError, validate
-from lodestone.core.storage import rowmap
+from lodestone.core.records import rowmap
+from lodestone.core.records.kinds import KIND_NAMES, record_kind, snapshot, validate
+from lodestone.core.records.model import Citation, Company, Deal, Event, Record
+from lodestone.core.records.validation import FieldError
 from lodestone.core.storage.db import open_tracker, rollback, save_failure, write_errors
 
 Listener = Callable[[str, tuple[int, ...]], None]
@@ -125,34 +126,20 @@ class Repository:
         return [r[0] for r in rows]
 
     def get(self, kind: str, record_id: int) -> Record:
-        table = TABLES[kind]
-        row = self._one(f"SELECT * FROM {table} WHERE id = ?", (record_id,))
+        described = record_kind(kind)
+        row = self._one(f"SELECT * FROM {described.table} WHERE id = ?", (record_id,))
         if row is None:
             raise RecordNotFound(f"no {kind} with id {record_id}")
-        data = dict(row)
-        tags = self.tags(kind, record_id)
-        if kind == "company":
-            return rowmap.company_from(data, tags)
-        if kind == "deal":
-            parties = self.conn.execute(
-                "SELECT * FROM deal_parties WHERE deal_id = ? ORDER BY position, id", (record_id,)
-            )
-            tranches = self.conn.execute(
-                "SELECT * FROM tranches WHERE deal_id = ? ORDER BY position, id", (record_id,)
-            )
-            return rowmap.deal_from(
-                data, [dict(p) for p in parties], [dict(t) for t in tranches], tags
-            )
-        if kind == "event":
-            ids = self.conn.execute(
-                "SELECT company_id FROM event_companies WHERE event_id = ? ORDER BY position",
-                (record_id,),
-            )
-            return rowmap.event_from(data, [r[0] for r in ids], tags)
-        return rowmap.source_from(data, tags)
+        children = {
+            child.table: [dict(r) for r in self.conn.execute(described.children_sql(child),
+                                                             (record_id,))]
+            for child in described.children
+        }  # fmt: skip
+        return described.from_row(dict(row), children, self.tags(kind, record_id))
 
     def is_deleted(self, kind: str, record_id: int) -> bool:
-        row = self._one(f"SELECT deleted_at FROM {TABLES[kind]} WHERE id = ?", (record_id,))
+        table = record_kind(kind).table
+        row = self._one(f"SELECT deleted_at FROM {table} WHERE id = ?", (record_id,))
         if row is None:
             raise RecordNotFound(f"no {kind} with id {record_id}")
         return row[0] is not None
@@ -173,12 +160,12 @@ class Repository:
 
     def count(self, kind: str) -> int:
         """Live (not deleted) records of one kind."""
-        sql = f"SELECT count(*) FROM {TABLES[kind]} WHERE deleted_at IS NULL"
+        sql = f"SELECT count(*) FROM {record_kind(kind).table} WHERE deleted_at IS NULL"
         return int(self.conn.execute(sql).fetchone()[0])
 
     def counts(self) -> dict[str, int]:
         """Live (not deleted) records of each kind, plus tranches."""
-        result = {kind: self.count(kind) for kind in TABLES}
+        result = {kind: self.count(kind) for kind in KIND_NAMES}
         result["tranche"] = self._one(
             "SELECT count(*) FROM tranches JOIN deals ON deals.id = tranches.deal_id "
             "WHERE deals.deleted_at IS NULL"
@@ -210,18 +197,19 @@ class Repository:
         if errors:
             raise InvalidRecord(errors)
         kind = record.KIND
+        table = record_kind(kind).table
         with self.transaction():
             if isinstance(record, Company):
                 self._check_name_free(record.name, record.id)
             if record.id is None:
                 before = None
-                record.id = self._insert(TABLES[kind], rowmap.to_row(record))
+                record.id = self._insert(table, record_kind(kind).to_row(record))
             else:
-                before = rowmap.snapshot(self.get(kind, record.id))
-                self._update(TABLES[kind], record.id, rowmap.to_row(record))
+                before = snapshot(self.get(kind, record.id))
+                self._update(table, record.id, record_kind(kind).to_row(record))
             self._save_children(record)
             self._write_tags(kind, record.id, record.tags)
-            after = rowmap.snapshot(record)
+            after = snapshot(record)
             if before is None:
                 self.log_change(kind, record.id, "create", None, after)
             else:
@@ -239,8 +227,9 @@ class Repository:
         with self.transaction():
             if self.is_deleted(kind, record_id):
                 return
+            table = record_kind(kind).table
             self.conn.execute(
-                f"UPDATE {TABLES[kind]} SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                f"UPDATE {table} SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
                 "WHERE id = ?",
                 (record_id,),
             )
@@ -254,7 +243,7 @@ class Repository:
             if kind == "company":
                 self._check_name_free(self.get(kind, record_id).label, record_id)
             self.conn.execute(
-                f"UPDATE {TABLES[kind]} SET deleted_at = NULL WHERE id = ?", (record_id,)
+                f"UPDATE {record_kind(kind).table} SET deleted_at = NULL WHERE id = ?", (record_id,)
             )
             self.log_change(kind, record_id, "restore", None, None)
             self.announce(kind, record_id)
@@ -263,7 +252,7 @@ class Repository:
         """Move many records to the Trash (or back) in a few statements, as `delete` and
         `restore` do one by one (undoing an import of a hundred thousand rows); return the
         ids that changed, in order."""
-        table, ids_json = TABLES[kind], json.dumps(ids)
+        table, ids_json = record_kind(kind).table, json.dumps(ids)
         state = "IS NULL" if deleted else "IS NOT NULL"
         with self.transaction():
             rows = self.conn.execute(
@@ -428,12 +417,11 @@ class Repository:
 
     def search_text(self, kind: str, record_id: int) -> str:
         """What full-text search sees of a record: its own text and the names around it."""
-        sql = SEARCH_TEXT_SQL[kind]
-        row = self._one(sql, (record_id,))
+        row = self._one(record_kind(kind).search_text_sql, (record_id,))
         return "" if row is None else " ".join(str(v) for v in row if v)
 
     def reindex(self, kind: str, record_id: int) -> None:
-        table = f"{TABLES[kind]}_fts"
+        table = record_kind(kind).search_table
         self.conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (record_id,))
         self.conn.execute(
             f"INSERT INTO {table} (rowid, text) VALUES (?, ?)",
@@ -455,21 +443,3 @@ class Repository:
         for (event_id,) in events:
             self.reindex("event", event_id)
 
-
-# The searchable text of each kind; shared with the bulk generator so both index alike.
-SEARCH_TEXT_SQL = {
-    "company": "SELECT name, ticker, exchange, website, notes FROM companies WHERE id = ?",
-    "deal": (
-        "SELECT title, description, country, capacity_product, "
-        "(SELECT group_concat(c.name, ' ') FROM deal_parties p JOIN companies c "
-        " ON c.id = p.company_id WHERE p.deal_id = deals.id), "
-        "(SELECT group_concat(c.name, ' ') FROM tranches t JOIN companies c "
-        " ON c.id = t.funder_id WHERE t.deal_id = deals.id) FROM deals WHERE id = ?"
-    ),
-    "event": (
-        "SELECT title, description, country, "
-        "(SELECT group_concat(c.name, ' ') FROM event_companies e JOIN companies c "
-        " ON c.id = e.company_id WHERE e.event_id = events.id) FROM events WHERE id = ?"
-    ),
-    "source": "SELECT title, publisher, url, notes FROM sources WHERE id = ?",
-}

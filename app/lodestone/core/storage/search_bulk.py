@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from itertools import islice
 
-from lodestone.core.records.model import TABLES
+from lodestone.core.records.kinds import record_kind
 from lodestone.core.storage.repository import Repository
 
 BATCH = 1000
@@ -23,7 +23,7 @@ def index_new_records(repo: Repository, kind: str, ids: Iterable[int],
                       tick: Callable[[int], None] | None = None) -> int:  # fmt: skip
     """Index records of `kind` that have no index entry yet; return how many were indexed.
     `tick(n)` is called after each batch (progress, and a chance to cancel)."""
-    sql = f"INSERT INTO {TABLES[kind]}_fts (rowid, text) VALUES (?, ?)"
+    sql = f"INSERT INTO {record_kind(kind).search_table} (rowid, text) VALUES (?, ?)"
     pending = iter(ids)
     done = 0
     while batch := list(islice(pending, BATCH)):

@@ -12,6 +12,8 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from lodestone.core.records.kinds import RECORD_KINDS
+
 
 def names_sql(links: str, owner: str, key: str) -> str:
     """The names of a record's companies, in the form's order, as one text (migration 7's
@@ -24,9 +26,10 @@ def names_sql(links: str, owner: str, key: str) -> str:
 
 
 # table, stored column, link table, the link's column naming the record
-NAMED = (
-    ("deals", "party_names", "deal_parties", "deal_id"),
-    ("events", "company_names", "event_companies", "event_id"),
+NAMED = tuple(
+    (kind.table, links.names_column, links.table, links.owner)
+    for kind in RECORD_KINDS
+    if (links := kind.named_companies) is not None
 )
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from lodestone.core.lists.queries import ListQuery, _where
 from lodestone.core.records.fuzzydate import FuzzyDate, Precision, format_range
+from lodestone.core.records.kinds import record_kind
 from lodestone.core.records.money import Money
 from lodestone.core.timeline.days import (
     BUCKET_DAYS,
@@ -32,12 +33,12 @@ from lodestone.core.timeline.days import (
 from lodestone.core.timeline.lanes import Lane, data_extent, has_unplaced, lanes, none_lane
 from lodestone.core.timeline.sql import (
     GROUPINGS,
-    SPAN_COLUMNS,
     LaneKey,
     Selection,
     Window,
     record_queries,
     selection,
+    span_columns,
 )
 
 __all__ = [
@@ -207,7 +208,7 @@ def density(
 
 
 def _start_column(kind: str) -> str:
-    return SPAN_COLUMNS[kind][0]
+    return span_columns(kind)[0]
 
 
 # -- rows to items ---------------------------------------------------------------------------
@@ -217,12 +218,15 @@ _COLUMNS = {
     "deal": "t.title, 'deal', t.announced, t.announced_precision, NULL, NULL, t.amount_minor, "
     "t.currency",
 }
-_NAMES = {
-    "event": "SELECT e.event_id, c.name FROM json_each(?) j JOIN event_companies e "
-    "ON e.event_id = j.value JOIN companies c ON c.id = e.company_id ORDER BY e.position",
-    "deal": "SELECT p.deal_id, c.name FROM json_each(?) j JOIN deal_parties p "
-    "ON p.deal_id = j.value JOIN companies c ON c.id = p.company_id ORDER BY p.position",
-}
+
+
+def _names_sql(kind: str) -> str:
+    """The names of the companies the records (ids in a JSON list) name, in their order."""
+    links = record_kind(kind).named_companies
+    assert links is not None, f"{kind} records name no companies"
+    return (f"SELECT l.{links.owner}, c.name FROM json_each(?) j JOIN {links.table} l "
+            f"ON l.{links.owner} = j.value JOIN companies c ON c.id = l.{links.company_column} "
+            "ORDER BY l.position")
 
 
 def _fetch(conn: sqlite3.Connection, kind: str, match: Selection, limit: int
@@ -243,7 +247,7 @@ def _fetch(conn: sqlite3.Connection, kind: str, match: Selection, limit: int
             seen.append(lane)
     names: dict[int, list[str]] = {}
     if first_row:
-        for record_id, name in conn.execute(_NAMES[kind], (json.dumps(list(first_row)),)):
+        for record_id, name in conn.execute(_names_sql(kind), (json.dumps(list(first_row)),)):
             if name not in names.setdefault(record_id, []):
                 names[record_id].append(name)
     dates: dict[tuple[str, str], FuzzyDate] = {}  # a window repeats few distinct dates

@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lodestone.core.lists.queries import ListQuery, _where
+from lodestone.core.records.kinds import record_kind
 from lodestone.core.timeline.sql import (
     MAX_SPAN_DAYS,
-    SPAN_COLUMNS,
-    TABLES,
     LaneKey,
     check_grouping,
     everything_placed,
@@ -27,6 +26,7 @@ from lodestone.core.timeline.sql import (
     record_queries,
     selection,
     sort_lanes,
+    span_columns,
 )
 
 
@@ -108,8 +108,8 @@ def data_extent(
     lasts: list[str] = []
     for kind, kind_query in record_queries(query):
         where = _where(kind_query)
-        start, end = SPAN_COLUMNS[kind]
-        base = f"FROM {TABLES[kind]} t WHERE {where.sql} AND t.{start} IS NOT NULL"
+        start, end = span_columns(kind)
+        base = f"FROM {record_kind(kind).table} t WHERE {where.sql} AND t.{start} IS NOT NULL"
         # min and max apart: each is then one step down the start index
         first = conn.execute(f"SELECT min(t.{start}) {base}", where.params).fetchone()[0]
         latest = conn.execute(f"SELECT max(t.{start}) {base}", where.params).fetchone()[0]

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from lodestone.core.lists.queries import KINDS, ListQuery, _Where
+from lodestone.core.lists.queries import LIST_LAYOUTS, ListQuery, _Where
 from lodestone.core.records.countries import COUNTRIES, country_name
+from lodestone.core.records.kinds import record_kind
 from lodestone.core.records.vocabulary import COMMODITIES, EVENT_KINDS
 
 LaneKey = int | str
@@ -53,8 +54,14 @@ SOURCES: dict[tuple[str, str], LaneSource] = {
     ("deal", "commodity"): LaneSource("{join} json_each(t.commodities) l", "l.value"),
 }  # fmt: skip
 
-TABLES = {"event": "events", "deal": "deals"}
-SPAN_COLUMNS = {"event": ("start_day", "end_day"), "deal": ("announced_start", "announced_end")}
+
+
+def span_columns(kind: str) -> tuple[str, str]:
+    """The first and last day columns of a timeline kind's records (from its description)."""
+    span = record_kind(kind).span_columns
+    if span is None:
+        raise ValueError(f"{kind} records have no days to place on the timeline")
+    return span
 
 
 def check_grouping(group_by: str) -> None:
@@ -75,7 +82,7 @@ class Window:
     def clause(self, kind: str, joined: bool) -> tuple[str, list[Any]]:
         """SQL over `t` for the rows in the window; `joined` when the rows are reached from
         the lanes' table (company or commodity lanes), which then narrows them first."""
-        first, last = (f"t.{column}" for column in SPAN_COLUMNS[kind])
+        first, last = (f"t.{column}" for column in span_columns(kind))
         if self.periods and not joined:
             # Periods are a few in a hundred events: through their own small index, which
             # SQLite would otherwise pass over for a kind's or country's index of all events.
@@ -125,7 +132,7 @@ def selection(
     source = SOURCES[(kind, group_by)]
     clauses = [where.sql]
     params = list(where.params)
-    first = f"t.{SPAN_COLUMNS[kind][0]}"
+    first = f"t.{span_columns(kind)[0]}"
     if window is not None:
         sql, values = window.clause(kind, joined=bool(source.join))
         clauses.append(sql)
@@ -141,7 +148,7 @@ def selection(
     # A plain JOIN lets SQLite start from the lane's index; LEFT JOIN only to find "none".
     outer = lanes is None and lane_match is None or lanes is not None and "" in lanes
     join = source.join.format(join="LEFT JOIN" if outer else "JOIN")
-    body = f"FROM {TABLES[kind]} t {join} WHERE {' AND '.join(clauses)}"
+    body = f"FROM {record_kind(kind).table} t {join} WHERE {' AND '.join(clauses)}"
     return Selection(source.lane, body, params, source.unique)
 
 
@@ -161,7 +168,7 @@ def record_queries(query: ListQuery | None) -> list[tuple[str, ListQuery]]:
         if kind == query.kind:
             found.append((kind, replace(query, sort="", descending=False, deleted=False)))
             continue
-        facets = {f.key for f in KINDS[kind].facets}
+        facets = {f.key for f in LIST_LAYOUTS[kind].facets}
         if query.ids is not None or any(v and k not in facets for k, v in query.filters):
             continue
         found.append((kind, ListQuery(kind, search=query.search, filters=query.filters,

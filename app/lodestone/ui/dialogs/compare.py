@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lodestone.core.records.kinds import RECORD_KINDS
 from lodestone.core.snapshots.compare import ADDED, CHANGED, REMOVED, Comparison, compare_snapshots
-from lodestone.core.snapshots.compare_report import MARKS, PLURALS
+from lodestone.core.snapshots.compare_report import MARKS
 from lodestone.ui.context import AppContext
 from lodestone.ui.jobs.background import BackgroundTask, TaskDialog, error_label, path_row
 
@@ -137,11 +138,11 @@ class CompareDialog(TaskDialog):
             self.summary.setText(f"No differences: {comparison.a.name} and {comparison.b.name} "
                                  "hold the same records.")  # fmt: skip
             return
-        parts = [f"{plural}: {comparison.summary(kind)}" for kind, plural in PLURALS.items()
-                 if sum(comparison.counts[kind].values())]  # fmt: skip
+        parts = [f"{kind.plural}: {comparison.summary(kind.name)}" for kind in RECORD_KINDS
+                 if sum(comparison.counts[kind.name].values())]  # fmt: skip
         self.summary.setText(f"From {comparison.a.name} to {comparison.b.name}: "
                              + "; ".join(parts) + ".")
-        for kind, plural in PLURALS.items():
+        for kind, plural in ((k.name, k.plural) for k in RECORD_KINDS):
             if not sum(comparison.counts[kind].values()):
                 continue
             heading = f"{plural.capitalize()} ({comparison.summary(kind)})"

@@ -78,7 +78,7 @@ class SourcePage(QWidget):
         self.kind.setObjectName("csvImport.kind")
         self.kind.setAccessibleName("Each row is")
         for kind in KINDS:
-            self.kind.addItem(kind.capitalize() if kind != "companies" else "Companies", kind)
+            self.kind.addItem(kind.capitalize(), kind)
         self.kind.setCurrentIndex(KINDS.index("deals"))
         self.error = error_label("csvImport.sourceError")
         form = QFormLayout()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.records.vocabulary import RECORD_KINDS
+from lodestone.core.records.kinds import KIND_NAMES
 from lodestone.core.snapshots.export import ImportReport, export_snapshot, import_snapshot
 from lodestone.core.snapshots.files import SnapshotReader, check_new_destination
 from lodestone.core.snapshots.format import Manifest, SnapshotError
@@ -54,7 +54,7 @@ def announce_import(ctx: AppContext, *, forget_history: bool = True) -> None:
     import only adds records, and becomes a step of that history itself."""
     if forget_history:
         ctx.undo_stack.clear()
-    for kind in RECORD_KINDS:
+    for kind in KIND_NAMES:
         ctx.notifier.changed.emit(kind, [])
 
 

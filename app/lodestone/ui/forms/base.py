@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from lodestone.core.history.operations import save_operation
 from lodestone.core.records.fieldcheck import FieldError
+from lodestone.core.records.kinds import record_kind, validate
 from lodestone.core.records.model import Record
-from lodestone.core.records.validation import validate
 from lodestone.core.storage.db import SaveFailed
 from lodestone.core.storage.repository import InvalidRecord, RecordNotFound
 from lodestone.ui.context import AppContext
@@ -33,7 +33,6 @@ from lodestone.ui.forms.header import FormHeader
 
 BUSY_RETRIES = 20  # about ten seconds of another program's write before "Not saved"
 BUSY_RETRY_MS = 500
-KIND_TITLES = {"company": "Company", "deal": "Deal", "event": "Event", "source": "Source"}
 
 
 class RecordForm(QWidget):
@@ -152,7 +151,7 @@ class RecordForm(QWidget):
         self.update_dirty()
 
     def heading(self) -> str:
-        noun = KIND_TITLES.get(self.KIND, self.KIND)
+        noun = record_kind(self.KIND).title
         if self._record is None:
             return f"New {noun.lower()}"
         deleted = self.current_id is not None and self.ctx.repo.is_deleted(

@@ -26,13 +26,12 @@ from PySide6.QtWidgets import (
 
 from lodestone.core.lists.queries import ListQuery, fetch_rows
 from lodestone.core.records.fieldcheck import FieldError, clean_text
+from lodestone.core.records.kinds import record_kind
 from lodestone.core.storage.repository import RecordNotFound, Repository
 from lodestone.ui.forms.field_base import Field, LineField
 
 SUGGESTIONS = 20
 _ID_SUFFIX = re.compile(r"(.*?)\s*\[#([0-9]+)\]")  # "Magnet deal [#12]" names one of twins
-_LABEL_COLUMNS = {"company": "name", "deal": "title"}
-_NOUNS = {"company": ("company", "named", "Companies"), "deal": ("deal", "titled", "Deals")}
 
 
 class RecordLookup:
@@ -46,7 +45,8 @@ class RecordLookup:
 
     def _matches(self, text: str, limit: int) -> list[tuple[int, str]]:
         query = ListQuery(self.kind, search=text)
-        column = [c.key for c in query.spec.columns].index(_LABEL_COLUMNS[self.kind])
+        title_column = record_kind(self.kind).title_column
+        column = [c.key for c in query.spec.columns].index(title_column)
         return [(row.id, row.cells[column]) for row in fetch_rows(self.repo.conn, query, 0, limit)]
 
     def suggest(self, text: str) -> list[str]:
@@ -69,7 +69,9 @@ class RecordLookup:
         text = clean_text(text, multiline=False)
         if not text:
             return None, None
-        noun, verb, page = _NOUNS[self.kind]
+        described = record_kind(self.kind)
+        noun, plural, page = described.title.lower(), described.plural, described.plural.title()
+        verb = "named" if described.title_column == "name" else "titled"
         suffix = _ID_SUFFIX.fullmatch(text)
         if suffix:
             wanted, record_id = suffix.group(1), int(suffix.group(2))
@@ -79,7 +81,7 @@ class RecordLookup:
         if len(exact) == 1:
             return exact[0], None
         if exact:
-            return None, FieldError(field, f"{label}: several {noun}s are {verb} {text!r}; "
+            return None, FieldError(field, f"{label}: several {plural} are {verb} {text!r}; "
                                            "pick one from the list")  # fmt: skip
         return None, FieldError(field, f"{label}: no {noun} is {verb} {text!r}. Pick one from "
                                        f"the list, or add it under {page} first")  # fmt: skip

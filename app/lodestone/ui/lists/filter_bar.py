@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from lodestone.core.lists import saved_views
-from lodestone.core.lists.queries import KINDS, ListQuery, count_rows, facet_counts
+from lodestone.core.lists.queries import LIST_LAYOUTS, ListQuery, count_rows, facet_counts
 from lodestone.core.records.fuzzydate import DateError, parse_fuzzy_date
+from lodestone.core.records.kinds import record_kind
 from lodestone.core.storage.db import open_tracker
 from lodestone.ui.context import AppContext
 from lodestone.ui.jobs.runner import Job
@@ -36,7 +37,6 @@ from lodestone.ui.lists.views_menu import ViewsMenu, menu_text
 
 SEARCH_DELAY_MS = 150
 INLINE_COUNT_LIMIT = 50_000  # lists longer than this count facet values off the GUI thread
-NOUNS = {"company": "companies", "deal": "deals", "event": "events", "source": "sources"}
 DATE_HINT = "A day, month, quarter or year: 2025-11-09, Aug 2025, 2025-Q3 or 2025"
 PROBLEM_COLOR = "#c0392b"
 INVALID_STYLE = f"border: 1px solid {PROBLEM_COLOR};"
@@ -77,10 +77,11 @@ class FilterBar(QWidget):
         self._counting: dict[str, Job] = {}
         self._total: int | None = None  # records in the unfiltered list
         self.setObjectName(f"{kind}.filter_bar")
-        spec = KINDS[kind]
+        spec = LIST_LAYOUTS[kind]
 
-        self.search = _named(QLineEdit(), "filter.search", f"Search {NOUNS[kind]}")
-        self.search.setPlaceholderText(f"Search {NOUNS[kind]}… (Ctrl+F)")
+        noun = record_kind(kind).plural
+        self.search = _named(QLineEdit(), "filter.search", f"Search {noun}")
+        self.search.setPlaceholderText(f"Search {noun}… (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self.flush_search)
@@ -197,7 +198,7 @@ class FilterBar(QWidget):
         self._counts.clear()
         selected = dict(self._query.filters)
         for key, button in self.facet_buttons.items():
-            title = KINDS[self._kind].facet(key).title
+            title = LIST_LAYOUTS[self._kind].facet(key).title
             count = len(selected.get(key, ()))
             button.setText(f"{title} ({count})" if count else title)
         self.clear_button.setEnabled(is_filtered(self._query))
@@ -344,7 +345,7 @@ class FilterBar(QWidget):
         if self._model is None:
             return
         shown = self._model.rowCount()
-        noun = NOUNS[self._kind]
+        noun = record_kind(self._kind).plural
         if not is_filtered(self._query):
             self._total = shown
             self.summary.setText(f"{shown:,} {noun}")

@@ -8,11 +8,13 @@ anything asks for it), and until then keeps the record chosen in the list for it
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QSplitter, QWidget
 
+from lodestone.core.records.kinds import COMPANY, DEAL, EVENT, SOURCE, record_kind
 from lodestone.ui.context import AppContext
 
 if TYPE_CHECKING:  # the forms load with the first one built
@@ -21,17 +23,21 @@ if TYPE_CHECKING:  # the forms load with the first one built
 FORM_MIN_WIDTH = 300
 
 
+# Each record kind's form: (module, class), imported when first built so each loads only
+# when shown.
+FORM_CLASSES = {
+    COMPANY: ("lodestone.ui.forms.company_form", "CompanyForm"),
+    DEAL: ("lodestone.ui.forms.deal_form", "DealForm"),
+    EVENT: ("lodestone.ui.forms.event_form", "EventForm"),
+    SOURCE: ("lodestone.ui.forms.source_form", "SourceForm"),
+}
+
+
 def make_form(ctx: AppContext, kind: str) -> RecordForm:
-    """The form for a kind of record (imported here so each form loads only when shown)."""
-    if kind == "company":
-        from lodestone.ui.forms.company_form import CompanyForm as Form
-    elif kind == "deal":
-        from lodestone.ui.forms.deal_form import DealForm as Form  # type: ignore[assignment]
-    elif kind == "event":
-        from lodestone.ui.forms.event_form import EventForm as Form  # type: ignore[assignment]
-    else:
-        from lodestone.ui.forms.source_form import SourceForm as Form  # type: ignore[assignment]
-    return Form(ctx)
+    """The form for a kind of record."""
+    module, name = FORM_CLASSES[record_kind(kind)]
+    form: RecordForm = getattr(importlib.import_module(module), name)(ctx)
+    return form
 
 
 class FormSlot:

@@ -26,7 +26,8 @@ from PySide6.QtCore import (
 )
 
 from lodestone.core.lists import queries
-from lodestone.core.lists.queries import KINDS, ListQuery, ListRow
+from lodestone.core.lists.queries import LIST_LAYOUTS, ListQuery, ListRow
+from lodestone.core.records.kinds import RECORD_KINDS
 from lodestone.ui.context import AppContext
 
 PAGE_SIZE = 200
@@ -35,7 +36,7 @@ MAX_PAGES = 20  # at most 4,000 rows in memory, whatever the size of the list
 # Older pages are forgotten rather than re-read, so a commit costs a few small queries.
 REFRESH_PAGES = 4
 # Lists whose cells show names of another kind: a deal's parties, an event's companies.
-SHOWS_NAMES_OF = {"deal": ("company",), "event": ("company",)}
+SHOWS_NAMES_OF = {kind.name: ("company",) for kind in RECORD_KINDS if kind.named_companies}
 
 Index = QModelIndex | QPersistentModelIndex
 Rows = dict[int, ListRow]  # by row number
@@ -125,14 +126,14 @@ class RecordListModel(QAbstractTableModel):
     def __init__(self, ctx: AppContext, kind: str, parent: QObject | None = None, *,
                  query: ListQuery | None = None) -> None:  # fmt: skip
         super().__init__(parent)
-        if kind not in KINDS:
+        if kind not in LIST_LAYOUTS:
             raise ValueError(f"no list of kind {kind!r}")
         query = query or ListQuery(kind)
         if query.kind != kind:
             raise ValueError(f"a {query.kind} query cannot drive a {kind} list")
         self._conn = ctx.repo.conn
         self._kind = kind
-        self._columns = KINDS[kind].columns
+        self._columns = LIST_LAYOUTS[kind].columns
         self._query = query
         self._pages: Pages = OrderedDict()
         # the search's full-text matches, counted once per query and commit (the count, the
@@ -174,7 +175,7 @@ class RecordListModel(QAbstractTableModel):
 
     def set_filters(self, filters: Mapping[str, Iterable[str]]) -> None:
         """Replace the facet filters: {facet key: accepted values}; empty values drop a facet."""
-        spec = KINDS[self._kind]
+        spec = LIST_LAYOUTS[self._kind]
         pairs = tuple((spec.facet(k).key, tuple(v)) for k, v in filters.items())
         self.set_query(replace(self._query, filters=tuple(p for p in pairs if p[1])))
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from lodestone.core.lists.queries import ListQuery, in_list
+from lodestone.core.records.kinds import record_kind
 from lodestone.ui.context import AppContext
 from lodestone.ui.first_paint import after_first_paint
 from lodestone.ui.lists.filter_bar import FilterBar
@@ -31,8 +32,6 @@ from lodestone.ui.lists.model import RecordListModel
 if TYPE_CHECKING:
     from lodestone.ui.forms.base import RecordForm
 
-NOUNS = {"company": "companies", "deal": "deals", "event": "events", "source": "sources"}
-TITLES = {"company": "Company", "deal": "Deal", "event": "Event", "source": "Source"}
 
 
 class EmptyState(QLabel):
@@ -47,12 +46,13 @@ class EmptyState(QLabel):
         self._kind = kind
 
     def show_for(self, query: ListQuery) -> None:
-        noun = NOUNS[self._kind]
+        described = record_kind(self._kind)
+        noun = described.plural
         if query.search or query.filters or query.date_from or query.date_to:
             text = f"<h3>No {noun} match these filters</h3><p>Clear the search or the filters."
         else:
             text = (
-                f"<h3>No {noun} yet</h3><p>Add one with <b>Edit → New {TITLES[self._kind]}</b>"
+                f"<h3>No {noun} yet</h3><p>Add one with <b>Edit → New {described.title}</b>"
                 "<br>or open the example tracker with <b>File → Open Example Tracker</b>."
             )
         self.setText(text)
@@ -74,7 +74,7 @@ class ListPage(QWidget):
         self.model = RecordListModel(ctx, kind, self)
         self.table = QTableView()
         self.table.setObjectName(f"{kind}.table")
-        self.table.setAccessibleName(f"{TITLES[kind]} list")
+        self.table.setAccessibleName(f"{record_kind(kind).title} list")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

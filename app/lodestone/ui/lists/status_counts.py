@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from lodestone.core.records.kinds import RECORD_KINDS, record_kind
 from lodestone.ui.context import AppContext
-from lodestone.ui.lists.page import NOUNS
 
 
 class StatusCounts(QLabel):
@@ -31,7 +31,7 @@ class StatusCounts(QLabel):
     def count_all(self) -> None:
         if self._ctx.closed:
             return
-        self._counts = {kind: self._ctx.repo.count(kind) for kind in NOUNS}
+        self._counts = {kind.name: self._ctx.repo.count(kind.name) for kind in RECORD_KINDS}
         self._show()
 
     def recount(self, kind: str) -> None:
@@ -45,4 +45,5 @@ class StatusCounts(QLabel):
         self.recount(kind)
 
     def _show(self) -> None:
-        self.setText("  ·  ".join(f"{n:,} {NOUNS[k]}" for k, n in self._counts.items()))
+        counts = self._counts.items()
+        self.setText("  ·  ".join(f"{n:,} {record_kind(k).plural}" for k, n in counts))

@@ -11,6 +11,7 @@ from lodestone.core.records.model import Company, Deal, Event, Party, Record, So
 from lodestone.core.records.money import Money
 
 Row = dict[str, Any]
+ChildRows = dict[str, list[Row]]  # child table -> the record's rows in it, in order
 
 
 def money_columns(m: Money | None, prefix: str = "") -> Row:
@@ -45,63 +46,66 @@ def json_list(values: list[str]) -> str:
     return json.dumps(values) if values else "[]"
 
 
-def to_row(record: Record) -> Row:
-    """The record's own table columns (children such as tranches are separate)."""
-    if isinstance(record, Company):
-        return {
-            "name": record.name,
-            "kind": record.kind,
-            "ticker": record.ticker,
-            "exchange": record.exchange,
-            "country": record.country,
-            "parent_id": record.parent_id,
-            "stages": json_list(record.stages),
-            "commodities": json_list(record.commodities),
-            "website": record.website,
-            "notes": record.notes,
-        }
-    if isinstance(record, Deal):
-        return {
-            "title": record.title,
-            "status": record.status,
-            **date_columns(record.announced, "announced"),
-            **date_columns(record.closed, "closed"),
-            **money_columns(record.amount),
-            "capacity_value": record.capacity_value,
-            "capacity_unit": record.capacity_unit,
-            "capacity_product": record.capacity_product,
-            "stage": record.stage,
-            "commodities": json_list(record.commodities),
-            "country": record.country,
-            "description": record.description,
-        }
-    if isinstance(record, Event):
-        end = record.end_date or record.date
-        return {
-            "title": record.title,
-            "kind": record.kind,
-            **date_columns(record.date, "date", bounds=False),
-            "end_date": None if record.end_date is None else record.end_date.iso,
-            "end_precision": None if record.end_date is None else str(record.end_date.precision),
-            "start_day": record.date.start.isoformat(),
-            "end_day": end.end.isoformat(),
-            "deal_id": record.deal_id,
-            "country": record.country,
-            "description": record.description,
-        }
-    if isinstance(record, Source):
-        return {
-            "url": record.url,
-            "publisher": record.publisher,
-            "title": record.title,
-            **date_columns(record.published, "published", bounds=False),
-            "accessed": record.accessed or None,
-            "notes": record.notes,
-        }
-    raise TypeError(f"not a record: {record!r}")
+def company_row(record: Company) -> Row:
+    return {
+        "name": record.name,
+        "kind": record.kind,
+        "ticker": record.ticker,
+        "exchange": record.exchange,
+        "country": record.country,
+        "parent_id": record.parent_id,
+        "stages": json_list(record.stages),
+        "commodities": json_list(record.commodities),
+        "website": record.website,
+        "notes": record.notes,
+    }
 
 
-def company_from(row: Row, tags: list[str]) -> Company:
+def deal_row(record: Deal) -> Row:
+    return {
+        "title": record.title,
+        "status": record.status,
+        **date_columns(record.announced, "announced"),
+        **date_columns(record.closed, "closed"),
+        **money_columns(record.amount),
+        "capacity_value": record.capacity_value,
+        "capacity_unit": record.capacity_unit,
+        "capacity_product": record.capacity_product,
+        "stage": record.stage,
+        "commodities": json_list(record.commodities),
+        "country": record.country,
+        "description": record.description,
+    }
+
+
+def event_row(record: Event) -> Row:
+    end = record.end_date or record.date
+    return {
+        "title": record.title,
+        "kind": record.kind,
+        **date_columns(record.date, "date", bounds=False),
+        "end_date": None if record.end_date is None else record.end_date.iso,
+        "end_precision": None if record.end_date is None else str(record.end_date.precision),
+        "start_day": record.date.start.isoformat(),
+        "end_day": end.end.isoformat(),
+        "deal_id": record.deal_id,
+        "country": record.country,
+        "description": record.description,
+    }
+
+
+def source_row(record: Source) -> Row:
+    return {
+        "url": record.url,
+        "publisher": record.publisher,
+        "title": record.title,
+        **date_columns(record.published, "published", bounds=False),
+        "accessed": record.accessed or None,
+        "notes": record.notes,
+    }
+
+
+def company_from(row: Row, children: ChildRows, tags: list[str]) -> Company:
     return Company(
         id=row["id"],
         name=row["name"],
@@ -118,7 +122,7 @@ def company_from(row: Row, tags: list[str]) -> Company:
     )
 
 
-def deal_from(row: Row, parties: list[Row], tranches: list[Row], tags: list[str]) -> Deal:
+def deal_from(row: Row, children: ChildRows, tags: list[str]) -> Deal:
     return Deal(
         id=row["id"],
         title=row["title"],
@@ -126,7 +130,9 @@ def deal_from(row: Row, parties: list[Row], tranches: list[Row], tags: list[str]
         announced=date_from(row["announced"]),
         closed=date_from(row["closed"]),
         amount=money_from(row),
-        parties=[Party(company_id=p["company_id"], role=p["role"]) for p in parties],
+        parties=[
+            Party(company_id=p["company_id"], role=p["role"]) for p in children["deal_parties"]
+        ],
         tranches=[
             Tranche(
                 id=t["id"],
@@ -136,7 +142,7 @@ def deal_from(row: Row, parties: list[Row], tranches: list[Row], tags: list[str]
                 status=t["status"],
                 notes=t["notes"],
             )
-            for t in tranches
+            for t in children["tranches"]
         ],
         capacity_value=row["capacity_value"],
         capacity_unit=row["capacity_unit"],
@@ -149,7 +155,7 @@ def deal_from(row: Row, parties: list[Row], tranches: list[Row], tags: list[str]
     )
 
 
-def event_from(row: Row, company_ids: list[int], tags: list[str]) -> Event:
+def event_from(row: Row, children: ChildRows, tags: list[str]) -> Event:
     date = FuzzyDate.from_iso(row["date"])
     return Event(
         id=row["id"],
@@ -157,7 +163,7 @@ def event_from(row: Row, company_ids: list[int], tags: list[str]) -> Event:
         kind=row["kind"],
         date=date,
         end_date=date_from(row["end_date"]),
-        company_ids=company_ids,
+        company_ids=[link["company_id"] for link in children["event_companies"]],
         deal_id=row["deal_id"],
         country=row["country"],
         description=row["description"],
@@ -165,7 +171,7 @@ def event_from(row: Row, company_ids: list[int], tags: list[str]) -> Event:
     )
 
 
-def source_from(row: Row, tags: list[str]) -> Source:
+def source_from(row: Row, children: ChildRows, tags: list[str]) -> Source:
     return Source(
         id=row["id"],
         url=row["url"],
@@ -190,9 +196,10 @@ def tranche_row(t: Tranche, deal_id: int, position: int) -> Row:
     }
 
 
-def snapshot(record: Record) -> Row:
-    """A JSON-able picture of a record with its children, for the change log and diffs."""
-    row = to_row(record)
+def with_children(record: Record, row: Row) -> Row:
+    """A JSON-able picture of a record with its children, for the change log and diffs, from
+    its own columns `row` (see `kinds.snapshot`)."""
+    row = dict(row)
     for key in [k for k in row if k.endswith(("_start", "_end", "_day"))]:
         row.pop(key)  # derived from the date itself
     row["tags"] = sorted(record.tags)
