@@ -20,9 +20,9 @@ def repo(tmp_path: Path):
 def magnet_deal(repo: Repository) -> Deal:
     """The $1.4B magnet deal of the example, with its three tranches."""
     vulcan = repo.save(Company("Vulcan Elements"))
-    osc = repo.save(Company("Office of Strategic Capital", kind="government agency"))
-    commerce = repo.save(Company("U.S. Department of Commerce", kind="government agency"))
-    private = repo.save(Company("Private investors", kind="investor"))
+    osc = repo.save(Company("Office of Strategic Capital", company_type="government agency"))
+    commerce = repo.save(Company("U.S. Department of Commerce", company_type="government agency"))
+    private = repo.save(Company("Private investors", company_type="investor"))
     deal = Deal(
         "Vulcan Elements magnet supply chain",
         announced=parse_fuzzy_date("2025-11"),

@@ -46,7 +46,7 @@ def fill(repo: Repository) -> Repository:
                    description="-starts with a minus", commodities=["Dy", "Tb"]))  # fmt: skip
     repo.save(Event("+plus event", parse_fuzzy_date("2025-Q3"),
                     end_date=parse_fuzzy_date("2026"), company_ids=[parent.id, child.id],  # type: ignore[list-item]
-                    kind="policy", tags=["Export controls"]))  # fmt: skip
+                    event_type="policy", tags=["Export controls"]))  # fmt: skip
     repo.save(Source(url="https://example.com/a?b=1,2", title="Quote \"this\"",
                      published=parse_fuzzy_date("Aug 2025"), accessed="2025-11-09"))  # fmt: skip
     # Values no form accepts but a snapshot must carry unchanged: a negative amount and cells

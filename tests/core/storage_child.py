@@ -44,7 +44,7 @@ def funders(session: Session) -> list[int]:
     ids = []
     for name in ("Office of Strategic Capital", "Commerce Department", "Private investors"):
         found = session.repo.find_company(name)
-        company = found or session.repo.save(Company(name, kind="investor"))
+        company = found or session.repo.save(Company(name, company_type="investor"))
         ids.append(company.id)
     return ids
 

@@ -47,7 +47,8 @@ def test_companies_file(repo: Repository, tmp_path: Path) -> None:
     assert child is not None and parent is not None and child.parent_id == parent.id
     assert (parent.exchange, parent.ticker, parent.country) == ("NASDAQ", "AREC", "US")
     agency = repo.find_company("Energy Agency")
-    assert agency is not None and (agency.kind, agency.country) == ("government agency", "CA")
+    assert agency is not None
+    assert (agency.company_type, agency.country) == ("government agency", "CA")
     assert [r.note for r in report.skipped] == [
         "'existing corporation' is already in the tracker; the row was skipped"]
     assert count(repo, "companies") == 4 and not report.new_companies

@@ -23,7 +23,7 @@ HEADER = "Company Name,Lender,Type,raisedAmt,Date\n"
 
 
 def test_deal_rows_become_deals_with_one_tranche(repo: Repository, tmp_path: Path) -> None:
-    osc = repo.save(Company("Office of Strategic Capital", kind="government agency"))
+    osc = repo.save(Company("Office of Strategic Capital", company_type="government agency"))
     path = write(tmp_path, HEADER + "Vulcan Elements,office of strategic capital,Loan,"
                  "$620 million,2025-11\n")  # fmt: skip
     report = import_csv(repo.conn, path, "deals")
@@ -192,7 +192,8 @@ def test_events_with_companies_and_periods(repo: Repository, tmp_path: Path) -> 
     assert not report.invalid, problems(report)
     first, second = (repo.get("event", i) for i in (1, 2))
     assert isinstance(first, Event) and isinstance(second, Event)
-    assert (first.kind, first.country, first.end_date.iso) == ("trade restriction", "CN", "2026-11")  # type: ignore[union-attr]
+    assert (first.event_type, first.country, first.end_date.iso) == (  # type: ignore[union-attr]
+        "trade restriction", "CN", "2026-11")
     assert [repo.get("company", i).label for i in second.company_ids] == [
         "Energy Fuels", "Vulcan Elements, Inc."]
 

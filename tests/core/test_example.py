@@ -111,14 +111,15 @@ def test_arec_is_the_listed_parent_of_reelement(example):
     assert company(repo, "ReElement Technologies").parent_id == arec.id
     war = company(repo, "U.S. Department of War")
     assert company(repo, "Office of Strategic Capital").parent_id == war.id
-    assert {war.kind, company(repo, "Office of Strategic Capital").kind} == {"government agency"}
+    osc = company(repo, "Office of Strategic Capital")
+    assert {war.company_type, osc.company_type} == {"government agency"}
 
 
 def test_pakistan_shipment_is_last_month_of_the_ainvest_report(example):
     repo, _ = example
     shipment: Event = titled(repo, "event", "first shipment")
     assert shipment.date == FuzzyDate("2025-10", Precision.MONTH)
-    assert shipment.country == "PK" and shipment.kind == "shipment"
+    assert shipment.country == "PK" and shipment.event_type == "shipment"
     ainvest: Source = titled(repo, "source", "AInvest")
     assert ainvest.published == FuzzyDate("2025-11-09", Precision.DAY)
     assert ainvest.published.start.strftime("%A") == "Sunday"
@@ -254,7 +255,7 @@ BAD_EXAMPLES = [
      "parent 'Nobody Inc.'"),
     ("parent loop", _set(lambda d: d["companies"][0], "parent", "ReElement Technologies"),
      "loop"),
-    ("bad vocabulary", _set(lambda d: d["companies"][0], "kind", "miner"), "'miner'"),
+    ("bad vocabulary", _set(lambda d: d["companies"][0], "company_type", "miner"), "'miner'"),
     ("bad country", _set(lambda d: d["events"][0], "country", "USA"), "Country 'USA'"),
     ("missing key", lambda d: _deal(d).pop("key"), "key is required"),
     ("missing date", lambda d: d["events"][0].pop("date"), "date is required"),

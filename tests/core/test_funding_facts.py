@@ -12,7 +12,7 @@ from lodestone.core.storage.repository import Repository
 def test_the_facts_of_a_tracker(repo: Repository) -> None:
     """Live deals only, by id; a tranche knows its deal's position; the first recipient
     stands for a deal; undated and headline-less deals are NONE, not NULL."""
-    agency = repo.save(Company("DOE", kind="government agency")).id
+    agency = repo.save(Company("DOE", company_type="government agency")).id
     maker = repo.save(Company("Vulcan Elements")).id
     partner = repo.save(Company("ReElement")).id
     first = repo.save(Deal("Loan", announced=parse_fuzzy_date("2025"), amount=Money(9, "USD"),

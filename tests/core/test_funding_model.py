@@ -25,7 +25,7 @@ from lodestone.core.funding.facts import load_facts
 from lodestone.core.records.fuzzydate import parse_fuzzy_date
 from lodestone.core.records.model import Company, Deal, Party, Tranche
 from lodestone.core.records.money import Money
-from lodestone.core.records.vocabulary import COMPANY_KINDS, FUNDER_TYPES, INSTRUMENTS, PARTY_ROLES
+from lodestone.core.records.vocabulary import COMPANY_TYPES, FUNDER_TYPES, INSTRUMENTS, PARTY_ROLES
 from lodestone.core.storage.db import configure, migrate
 from lodestone.core.storage.repository import Repository
 
@@ -49,7 +49,8 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 
 def _store(repo: Repository, deals: list, rates: list) -> None:
-    companies = [repo.save(Company(f"Company {n}", kind=COMPANY_KINDS[n])).id for n in range(4)]
+    companies = [repo.save(Company(f"Company {n}", company_type=COMPANY_TYPES[n])).id
+                 for n in range(4)]  # fmt: skip
     for n, (amount, date, parties, tranches, deleted) in enumerate(deals):
         saved = repo.save(Deal(
             f"Deal {n}",

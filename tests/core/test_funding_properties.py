@@ -10,7 +10,7 @@ from lodestone.core.funding.breakdown import UNALLOCATED, breakdown
 from lodestone.core.records.fuzzydate import FuzzyDate
 from lodestone.core.records.model import Company, Deal, Tranche
 from lodestone.core.records.money import Money
-from lodestone.core.records.vocabulary import COMPANY_KINDS, INSTRUMENTS
+from lodestone.core.records.vocabulary import COMPANY_TYPES, INSTRUMENTS
 from lodestone.core.storage.db import configure, migrate
 from lodestone.core.storage.repository import Repository
 
@@ -36,7 +36,7 @@ def _tracker() -> Repository:
 
 
 def _save(repo: Repository, generated: list) -> list[Deal]:
-    funders = [repo.save(Company(f"Funder {k}", kind=k)).id for k in COMPANY_KINDS[:3]]
+    funders = [repo.save(Company(f"Funder {k}", company_type=k)).id for k in COMPANY_TYPES[:3]]
     saved = []
     for n, (headline, date, parts) in enumerate(generated):
         deal = Deal(

@@ -15,7 +15,7 @@ from lodestone.core.records.currencies import CURRENCY_DIGITS
 from lodestone.core.records.model import Company
 from lodestone.core.records.money import Money
 from lodestone.core.records.reconcile import reconcile
-from lodestone.core.records.vocabulary import EVENT_KINDS, STAGES
+from lodestone.core.records.vocabulary import EVENT_TYPES, STAGES
 from lodestone.core.samples import generate as generate_module
 from lodestone.core.samples.generate import (
     DEFERRED_INDEX_TABLES,
@@ -275,7 +275,7 @@ def test_an_interrupted_run_leaves_a_sound_partly_filled_tracker(tmp_path: Path,
 
 
 def test_the_word_lists_fit_the_vocabularies():
-    assert set(EVENT_TITLES) == set(EVENT_KINDS)
+    assert set(EVENT_TITLES) == set(EVENT_TYPES)
     assert set(PRODUCTS) == set(STAGES) - {"other"}
     assert all(is_country(code) for code in COUNTRY_WEIGHTS)
     assert set(CURRENCY_WEIGHTS) <= set(CURRENCY_DIGITS)

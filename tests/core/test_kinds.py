@@ -45,7 +45,7 @@ def columns(conn: sqlite3.Connection, table: str) -> set[str]:
 def linked(repo: Repository) -> dict[str, int]:
     """Records for the fields that refer to other records to point at."""
     a = repo.save(Company("Vulcan Elements"))
-    b = repo.save(Company("Office of Strategic Capital", kind="government agency"))
+    b = repo.save(Company("Office of Strategic Capital", company_type="government agency"))
     deal = repo.save(Deal("Magnet plant"))
     return {"a": a.id, "b": b.id, "deal": deal.id}  # type: ignore[dict-item]
 

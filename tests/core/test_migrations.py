@@ -120,7 +120,7 @@ def insert_version_1_data(db: Path) -> None:
 
 EXPECTED = {
     ("company", 1): Company("Lynas", ticker="LYC", exchange="ASX", stages=["mining"], id=1),
-    ("company", 2): Company("Office of Strategic Capital", kind="government agency", id=2),
+    ("company", 2): Company("Office of Strategic Capital", company_type="government agency", id=2),
     ("deal", 1): Deal(
         "Magnet plant",
         announced=parse_fuzzy_date("2025-11"),
@@ -133,7 +133,7 @@ EXPECTED = {
         id=1,
     ),
     ("event", 1): Event(
-        "First shipment", parse_fuzzy_date("2025-10"), kind="shipment", company_ids=[1],
+        "First shipment", parse_fuzzy_date("2025-10"), event_type="shipment", company_ids=[1],
         deal_id=1, id=1,
     ),
 }

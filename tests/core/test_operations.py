@@ -47,7 +47,7 @@ def test_describe_edit_names_single_fields(repo: Repository, magnet_deal: Deal):
 
 
 def test_delete_goes_to_trash_and_undo_restores(repo: Repository):
-    event = repo.save(Event("First shipment", parse_fuzzy_date("2025-10"), kind="shipment"))
+    event = repo.save(Event("First shipment", parse_fuzzy_date("2025-10"), event_type="shipment"))
     op = delete_operation(repo, "event", event.id)
     assert op.text == "Delete Event “First shipment”"
     undo = op.apply(repo)

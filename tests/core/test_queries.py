@@ -49,7 +49,7 @@ def filled(repo: Repository, magnet_deal: Deal) -> Repository:
             Event(
                 f"Event {i}",
                 parse_fuzzy_date(when),
-                kind="shipment" if i % 2 else "policy",
+                event_type="shipment" if i % 2 else "policy",
                 company_ids=[mp.id] if i == 1 else [],
             )
         )
@@ -200,9 +200,10 @@ def test_a_broad_search_walks_or_probes_and_finds_the_same_rows(
     from lodestone.core.lists import queries
 
     for i in range(30):
-        filled.save(Event(f"Shipment {i}", parse_fuzzy_date(f"20{10 + i % 15}"), kind="shipment"))
+        filled.save(Event(f"Shipment {i}", parse_fuzzy_date(f"20{10 + i % 15}"),
+                          event_type="shipment"))  # fmt: skip
     filled.delete("event", filled.save(Event("Shipment gone", parse_fuzzy_date("2020"))).id)
-    outside = filled.save(Event("Visit", parse_fuzzy_date("2021"), kind="other")).id
+    outside = filled.save(Event("Visit", parse_fuzzy_date("2021"), event_type="other")).id
     for sort in ("date", "title", "companies"):
         query = ListQuery("event", search=search, sort=sort, descending=True)
         total = count_rows(filled.conn, query)

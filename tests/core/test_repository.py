@@ -139,7 +139,7 @@ def test_listeners_hear_after_commit_only(repo: Repository):
     assert heard == [("company", (company.id,), False)]
     with pytest.raises(RuntimeError):
         with repo.transaction():
-            repo.save(Company("BMW i Ventures", kind="investor"))
+            repo.save(Company("BMW i Ventures", company_type="investor"))
             raise RuntimeError("abandon")
     assert len(heard) == 1
 

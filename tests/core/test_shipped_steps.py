@@ -37,8 +37,8 @@ SHIPPED = {
 GROWN_VOCABULARY = """
 import hashlib, json
 from lodestone.core.records import kinds, vocabulary
-for name in ("COMPANY_KINDS", "DEAL_STATUSES", "INSTRUMENTS", "TRANCHE_STATUSES",
-             "EVENT_KINDS", "PARTY_ROLES", "STAGES", "COMMODITIES"):
+for name in ("COMPANY_TYPES", "DEAL_STATUSES", "INSTRUMENTS", "TRANCHE_STATUSES",
+             "EVENT_TYPES", "PARTY_ROLES", "STAGES", "COMMODITIES"):
     setattr(vocabulary, name, (*getattr(vocabulary, name), "added later"))
 kinds.KIND_NAMES = (*kinds.KIND_NAMES, "added later")
 from lodestone.core.storage.schema import STEPS

@@ -55,14 +55,14 @@ def test_company_lanes_are_the_companies_with_dated_records_by_name(example):
 
 
 def test_a_lane_for_records_without_a_company_comes_last(example):
-    example.save(Event("Export ban rumour", parse_fuzzy_date("2025-06"), kind="policy"))
+    example.save(Event("Export ban rumour", parse_fuzzy_date("2025-06"), event_type="policy"))
     lanes = tl.lanes(example.conn, "company")
     assert (lanes[-1].key, lanes[-1].label) == ("", "(no company)")
 
 
 def test_the_search_for_unplaced_items_can_be_left_for_later(example):
     assert not tl.has_unplaced(example.conn, "company")
-    example.save(Event("Export ban rumour", parse_fuzzy_date("2025-06"), kind="policy"))
+    example.save(Event("Export ban rumour", parse_fuzzy_date("2025-06"), event_type="policy"))
     assert tl.has_unplaced(example.conn, "company")
     assert "" not in [lane.key for lane in tl.lanes(example.conn, "company", find_none=False)]
     assert tl.none_lane("company").label == "(no company)"
@@ -372,7 +372,7 @@ def test_records_of_the_example_company_form_on_a_new_file(tmp_path):
     repo = Repository.open(tmp_path / "fresh.db")
     try:
         solo = repo.save(Company("Solo Metals"))
-        repo.save(Event("Solo shipment", parse_fuzzy_date("2024-Q2"), kind="shipment",
+        repo.save(Event("Solo shipment", parse_fuzzy_date("2024-Q2"), event_type="shipment",
                         company_ids=[solo.id]))
         (item,) = tl.items_in_range(repo.conn, *ALL)
         assert (item.start, item.end, item.display) == (D(2024, 4, 1), D(2024, 6, 30), "Q2 2024")

@@ -66,20 +66,20 @@ def _contents(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
     return result
 
 
-GROWN = {"COMPANY_KINDS": "fund", "DEAL_STATUSES": "rumoured", "INSTRUMENTS": "royalty",
-         "TRANCHE_STATUSES": "repaid", "EVENT_KINDS": "embargo",
+GROWN = {"COMPANY_TYPES": "fund", "DEAL_STATUSES": "rumoured", "INSTRUMENTS": "royalty",
+         "TRANCHE_STATUSES": "repaid", "EVENT_TYPES": "embargo",
          "PARTY_ROLES": "lender"}  # fmt: skip
 
 
 def _save_grown_records(repo: Repository) -> list:
     """A company, a deal and an event, each using a value added to a vocabulary."""
-    fund = repo.save(Company("Orion Resource Fund", kind="fund"))
+    fund = repo.save(Company("Orion Resource Fund", company_type="fund"))
     deal = repo.save(Deal(
         "Royalty on NdPr output", status="rumoured", amount=Money(25_000_000_00, "USD"),
         parties=[Party(fund.id, "lender")],  # type: ignore[arg-type]
         tranches=[Tranche("royalty", Money(25_000_000_00, "USD"), fund.id, status="repaid")],
     ))  # fmt: skip
-    event = repo.save(Event("Gallium embargo", parse_fuzzy_date("2025-08"), kind="embargo",
+    event = repo.save(Event("Gallium embargo", parse_fuzzy_date("2025-08"), event_type="embargo",
                             company_ids=[fund.id]))  # type: ignore[list-item]
     return [repo.get(kind, record.id) for kind, record in  # type: ignore[arg-type]
             (("company", fund), ("deal", deal), ("event", event))]
@@ -88,8 +88,8 @@ def _save_grown_records(repo: Repository) -> list:
 def _grown_values(records: list) -> tuple:
     """The vocabulary values of the records as read back (their ids differ between files)."""
     company, deal, event = records
-    return (company.kind, deal.status, [p.role for p in deal.parties],
-            [(t.instrument, t.status) for t in deal.tranches], event.kind)
+    return (company.company_type, deal.status, [p.role for p in deal.parties],
+            [(t.instrument, t.status) for t in deal.tranches], event.event_type)
 
 
 GROWN_VALUES = ("fund", "rumoured", ["lender"], [("royalty", "repaid")], "embargo")

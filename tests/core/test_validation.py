@@ -59,7 +59,7 @@ MAGNET_DEAL = Deal(
 )  # fmt: skip
 CHINA_REPRIEVE = Event(
     title="China agrees to lift its rare-earth export restrictions for one year",
-    date=day("2025-11"), end_date=day("2026-11"), kind="trade restriction",
+    date=day("2025-11"), end_date=day("2026-11"), event_type="trade restriction",
     company_ids=[7], country="CN", description="A one-year reprieve, not a repeal.",
 )  # fmt: skip
 AINVEST = Source(
@@ -70,15 +70,15 @@ AINVEST = Source(
 VALID = [
     AREC,
     Company(name="ReElement Technologies", parent_id=1, id=2, country="US"),
-    Company(name="Office of Strategic Capital", kind="government agency", parent_id=9),
+    Company(name="Office of Strategic Capital", company_type="government agency", parent_id=9),
     Company(name="MP Materials", ticker="MP", exchange="NYSE", stages=["mining", "magnets"]),
     Company(name="Berkshire", ticker="BRK.B", exchange="NYSE"),
     Company(name="China Northern Rare Earth", ticker="600111", exchange="SSE", country="CN"),
     Company(
-        name="BMW i Ventures", kind="investor", country="DE", website="http://localhost:8000/x"
+        name="BMW i Ventures", company_type="investor", country="DE", website="http://localhost:8000/x"
     ),
     Company(name="N" * 200, notes="n" * 20_000, tags=["t" * 50]),
-    Company(name="Côte d'Ivoire mining agency", country="CI", kind="other"),
+    Company(name="Côte d'Ivoire mining agency", country="CI", company_type="other"),
     MAGNET_DEAL,
     Deal(
         title="Pakistan $500 million rare-earth partnership",
@@ -104,7 +104,7 @@ VALID = [
     Event(
         title="Energy Fuels partners with Vulcan Elements",
         date=day("2025-08"),
-        kind="partnership",
+        event_type="partnership",
         company_ids=[8, 3],
     ),
     Event(title="Same-day period", date=day("2025-11-10"), end_date=day("2025-11-10")),
@@ -168,7 +168,8 @@ INVALID = [
     (co(name="Vulcan\x00Elements"), "name", "Name contains a control character (U+0000)"),
     (co(name="Vulcan\nElements"), "name", "Name contains a control character (U+000A)"),
     (co(name="Vulcan\tElements"), "name", "Name contains a control character (U+0009)"),
-    (co(kind="factory"), "kind", "Kind 'factory' is not one of: company, government agency"),
+    (co(company_type="factory"), "kind",
+     "Kind 'factory' is not one of: company, government agency"),
     (co(ticker="AR EC"), "ticker", "Ticker 'AR EC' may contain only letters, digits and dots"),
     (co(ticker=".MP"), "ticker", "Ticker '.MP' may contain only letters, digits and dots"),
     (co(ticker="AREC$"), "ticker", "Ticker 'AREC$' may contain only letters, digits and dots"),
@@ -274,7 +275,7 @@ INVALID = [
     (event(title="a\x7fb"), "title", "Title contains a control character (U+007F)"),
     (event(date=None, end_date=None), "date", "Date is required"),
     (event(end_date=day("2025-10")), "end_date", "End date (Oct 2025) is before the start (Nov"),
-    (event(kind="riot"), "kind", "Kind 'riot' is not one of: policy, trade restriction"),
+    (event(event_type="riot"), "kind", "Kind 'riot' is not one of: policy, trade restriction"),
     (event(company_ids=[7, 3, 7]), "company_ids", "Companies include the same company"),
     (
         event(country="cn"),

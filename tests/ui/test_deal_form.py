@@ -29,7 +29,7 @@ def companies(ctx) -> dict[str, int]:
         "Commerce Department": "government agency",
         "Private investors": "investor",
     }
-    return {n: ctx.repo.save(Company(n, kind=k)).id for n, k in kinds.items()}  # fmt: skip
+    return {n: ctx.repo.save(Company(n, company_type=k)).id for n, k in kinds.items()}  # fmt: skip
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ def events(ctx) -> dict[str, int]:
             Event(
                 title,
                 parse_fuzzy_date(when),
-                kind=kind,
+                event_type=kind,
                 country=country,
                 company_ids=[vulcan] if "Vulcan" in title else [],
             )

@@ -6,7 +6,7 @@ import pytest
 from lodestone.core.records.fuzzydate import parse_fuzzy_date
 from lodestone.core.records.model import Company
 from lodestone.core.records.money import Money
-from lodestone.core.records.vocabulary import COMMODITIES, COMPANY_KINDS
+from lodestone.core.records.vocabulary import COMMODITIES, COMPANY_TYPES
 from lodestone.ui.forms.fields import (
     ChoiceField,
     CompanyPicker,
@@ -159,11 +159,11 @@ def test_country_completion_offers_names(qtbot, shown):
 
 
 def test_choice_keeps_a_value_outside_its_vocabulary(shown):
-    field = shown(ChoiceField("kind", COMPANY_KINDS))
+    field = shown(ChoiceField("kind", COMPANY_TYPES))
     field.set_value("legacy kind")
     assert field.value() == "legacy kind" and not field.is_modified()
     field.editor.setCurrentIndex(1)
-    assert field.value() == COMPANY_KINDS[1] and field.is_modified()
+    assert field.value() == COMPANY_TYPES[1] and field.is_modified()
 
 
 def test_optional_choice_starts_blank(shown):

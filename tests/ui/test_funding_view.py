@@ -25,9 +25,9 @@ def deal(ctx) -> Deal:
     """The example's $1.4B magnet deal, entered through the repository."""
     repo = ctx.repo
     vulcan = repo.save(Company("Vulcan Elements"))
-    osc = repo.save(Company("Office of Strategic Capital", kind="government agency"))
-    commerce = repo.save(Company("U.S. Department of Commerce", kind="government agency"))
-    private = repo.save(Company("Private investors", kind="investor"))
+    osc = repo.save(Company("Office of Strategic Capital", company_type="government agency"))
+    commerce = repo.save(Company("U.S. Department of Commerce", company_type="government agency"))
+    private = repo.save(Company("Private investors", company_type="investor"))
     return repo.save(Deal(
         "Vulcan Elements magnet supply chain",
         announced=parse_fuzzy_date("2025-11"),

@@ -17,7 +17,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QTableView
 
 ROLE = Qt.ItemDataRole
-EVENT_KINDS = ("policy", "shipment", "trade restriction")
+EVENT_TYPES = ("policy", "shipment", "trade restriction")
 
 
 def add_events(repo, count: int, *, start: dt.date = dt.date(2020, 1, 1), company_ids=()):
@@ -26,9 +26,9 @@ def add_events(repo, count: int, *, start: dt.date = dt.date(2020, 1, 1), compan
         return [
             repo.save(
                 Event(
-                    f"{EVENT_KINDS[i % 3].title()} news {i:05d}",
+                    f"{EVENT_TYPES[i % 3].title()} news {i:05d}",
                     parse_fuzzy_date((start + dt.timedelta(days=i)).isoformat()),
-                    kind=EVENT_KINDS[i % 3],
+                    event_type=EVENT_TYPES[i % 3],
                     country=("US", "CN", "PK")[i % 3],
                     company_ids=list(company_ids) if i % 2 else [],
                 )
@@ -133,7 +133,7 @@ def test_contract_holds_while_records_are_added_edited_and_deleted(ctx, qtmodelt
     signals = Signals(model)
 
     # a new event dated between two others is inserted at its place in date order
-    new = repo.save(Event("Export ban lifted", parse_fuzzy_date("2020-01-05"), kind="policy"))
+    new = repo.save(Event("Export ban lifted", parse_fuzzy_date("2020-01-05"), event_type="policy"))
     assert signals.take() == [("insert", 5, 5)]
     assert model.id_at(5) == new.id and model.rowCount() == 31
 
@@ -185,8 +185,8 @@ def test_insert_outside_the_cached_pages_uses_the_records_position(ctx, qtmodelt
     for page in range(1, 5):  # pages 1..4 are the recent ones: page 0 is not re-read
         model.data(model.index(page * PAGE_SIZE, 0))
     signals = Signals(model)
-    earliest = ctx.repo.save(Event("Earliest", parse_fuzzy_date("1999"), kind="policy"))
-    latest = ctx.repo.save(Event("Latest", parse_fuzzy_date("2099-12-31"), kind="policy"))
+    earliest = ctx.repo.save(Event("Earliest", parse_fuzzy_date("1999"), event_type="policy"))
+    latest = ctx.repo.save(Event("Latest", parse_fuzzy_date("2099-12-31"), event_type="policy"))
     assert signals.take() == [("insert", 0, 0), ("insert", size + 1, size + 1)]
     assert model.id_at(0) == earliest.id and model.row_of(latest.id) == model.rowCount() - 1
 

@@ -304,14 +304,14 @@ def test_a_filter_the_timeline_cannot_follow_changes_nothing(view):
 def test_a_saved_event_appears_without_reloading(view, ctx):
     pakistan = ctx.repo.find_company("Government of Pakistan")
     ctx.run(save_operation(ctx.repo, Event("Second shipment", parse_fuzzy_date("2026-03-02"),
-                                           kind="shipment", company_ids=[pakistan.id])))
+                                           event_type="shipment", company_ids=[pakistan.id])))
     view.flush()
     assert "Second shipment" in {i.title for i in view.data.items}
 
 
 def test_records_without_a_company_get_a_last_lane(view, ctx):
     ctx.run(save_operation(ctx.repo, Event("Export ban rumour", parse_fuzzy_date("2025-06"),
-                                           kind="policy")))
+                                           event_type="policy")))
     view.flush()
     assert view.lanes[-1].label == "(no company)" and len(view.lanes) == 14
     assert "Export ban rumour" in {i.title for i in view.data.items}

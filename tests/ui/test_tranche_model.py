@@ -33,7 +33,7 @@ def funders(ctx) -> dict[str, int]:
         "Commerce Department": "government agency",
         "Private investors": "investor",
     }
-    return {n: ctx.repo.save(Company(n, kind=k)).id for n, k in names.items()}  # fmt: skip
+    return {n: ctx.repo.save(Company(n, company_type=k)).id for n, k in names.items()}  # fmt: skip
 
 
 @pytest.fixture

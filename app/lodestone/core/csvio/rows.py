@@ -27,7 +27,7 @@ from lodestone.core.records.fuzzydate import DateError, FuzzyDate
 from lodestone.core.records.kinds import validate
 from lodestone.core.records.model import Company, Deal, Event, Party, Source, Tranche
 from lodestone.core.records.validation import NAME_LIMIT, validate_source
-from lodestone.core.records.vocabulary import COMPANY_KINDS, DEAL_STATUSES, EVENT_KINDS, INSTRUMENTS
+from lodestone.core.records.vocabulary import COMPANY_TYPES, DEAL_STATUSES, EVENT_TYPES, INSTRUMENTS
 
 MISSING = frozenset({"", "na", "n/a", "n.a.", "-", "--", "\u2013", "\u2014", "null", "#n/a"})
 _FIELD_ALIASES = {"commodities": "commodity", "company_ids": "companies", "parent_id": "parent",
@@ -250,7 +250,7 @@ class RowParser:
         ids = [i for i in named if i is not None]
         return Event(
             text("title", ""), date,  # type: ignore[arg-type]  # validate says if None
-            kind=choice(text("kind", ""), EVENT_KINDS) or "other", end_date=end,
+            event_type=choice(text("kind", ""), EVENT_TYPES) or "other", end_date=end,
             company_ids=list(dict.fromkeys(ids)), country=country(text("country", "")),
             description=text("description", ""),
         )  # fmt: skip
@@ -263,7 +263,7 @@ class RowParser:
         if pair and not exchange:
             exchange, ticker = pair.group(1).upper(), pair.group(2)
         company: dict[str, Any] = {
-            "kind": choice(text("kind", ""), COMPANY_KINDS) or "company",
+            "company_type": choice(text("kind", ""), COMPANY_TYPES) or "company",
             "ticker": ticker, "exchange": exchange, "country": country(text("country", "")),
             "website": text("website", ""), "notes": text("notes", ""),
         }  # fmt: skip

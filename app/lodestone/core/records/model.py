@@ -15,7 +15,7 @@ from lodestone.core.records.money import Money
 @dataclass
 class Company:
     name: str
-    kind: str = "company"
+    company_type: str = "company"  # stored in the column `kind`
     ticker: str = ""
     exchange: str = ""
     country: str = ""
@@ -80,7 +80,7 @@ class Deal:
 class Event:
     title: str
     date: FuzzyDate
-    kind: str = "other"
+    event_type: str = "other"  # stored in the column `kind`
     end_date: FuzzyDate | None = None
     company_ids: list[int] = field(default_factory=list)
     deal_id: int | None = None

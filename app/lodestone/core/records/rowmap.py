@@ -49,7 +49,7 @@ def json_list(values: list[str]) -> str:
 def company_row(record: Company) -> Row:
     return {
         "name": record.name,
-        "kind": record.kind,
+        "kind": record.company_type,
         "ticker": record.ticker,
         "exchange": record.exchange,
         "country": record.country,
@@ -82,7 +82,7 @@ def event_row(record: Event) -> Row:
     end = record.end_date or record.date
     return {
         "title": record.title,
-        "kind": record.kind,
+        "kind": record.event_type,
         **date_columns(record.date, "date", bounds=False),
         "end_date": None if record.end_date is None else record.end_date.iso,
         "end_precision": None if record.end_date is None else str(record.end_date.precision),
@@ -109,7 +109,7 @@ def company_from(row: Row, children: ChildRows, tags: list[str]) -> Company:
     return Company(
         id=row["id"],
         name=row["name"],
-        kind=row["kind"],
+        company_type=row["kind"],
         ticker=row["ticker"],
         exchange=row["exchange"],
         country=row["country"],
@@ -160,7 +160,7 @@ def event_from(row: Row, children: ChildRows, tags: list[str]) -> Event:
     return Event(
         id=row["id"],
         title=row["title"],
-        kind=row["kind"],
+        event_type=row["kind"],
         date=date,
         end_date=date_from(row["end_date"]),
         company_ids=[link["company_id"] for link in children["event_companies"]],

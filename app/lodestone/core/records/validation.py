@@ -26,9 +26,9 @@ from lodestone.core.records.model import Company, Deal, Event, Source
 from lodestone.core.records.reconcile import reconcile_deal
 from lodestone.core.records.vocabulary import (
     COMMODITIES,
-    COMPANY_KINDS,
+    COMPANY_TYPES,
     DEAL_STATUSES,
-    EVENT_KINDS,
+    EVENT_TYPES,
     INSTRUMENTS,
     PARTY_ROLES,
     STAGES,
@@ -62,7 +62,7 @@ def validate_company(c: Company) -> list[FieldError]:
     """A company as the lists, the chart's funder types and the ticker links need it."""
     r = FieldChecks()
     r.text("name", c.name, NAME_LIMIT, required=True)
-    r.choice("kind", c.kind, COMPANY_KINDS)
+    r.choice("kind", c.company_type, COMPANY_TYPES)
     r.text("ticker", c.ticker, SYMBOL_LIMIT)
     r.text("exchange", c.exchange, SYMBOL_LIMIT)
     if c.ticker and ":" in c.ticker:
@@ -132,7 +132,7 @@ def validate_event(e: Event) -> list[FieldError]:
         r.add("date", "is required")
     elif e.end_date is not None and _before(e.end_date, e.date):
         r.add("end_date", f"({e.end_date.display()}) is before the start ({e.date.display()})")
-    r.choice("kind", e.kind, EVENT_KINDS)
+    r.choice("kind", e.event_type, EVENT_TYPES)
     if len(set(e.company_ids)) != len(e.company_ids):
         r.add("company_ids", "include the same company more than once")
     r.country("country", e.country)

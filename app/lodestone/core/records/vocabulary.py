@@ -1,9 +1,9 @@
 """The closed vocabularies of the data model: one place that the schema, validation, forms
-and CSV import all read, so a new instrument or event kind is added once."""
+and CSV import all read, so a new instrument or event type is added once."""
 
 from __future__ import annotations
 
-COMPANY_KINDS = ("company", "government agency", "investor", "other")
+COMPANY_TYPES = ("company", "government agency", "investor", "other")
 DEAL_STATUSES = ("announced", "agreed", "closed", "cancelled")
 INSTRUMENTS = (
     "loan",
@@ -17,7 +17,7 @@ INSTRUMENTS = (
     "other",
 )
 TRANCHE_STATUSES = ("announced", "conditional", "closed", "disbursed")
-EVENT_KINDS = (
+EVENT_TYPES = (
     "policy",
     "trade restriction",
     "shipment",
@@ -54,13 +54,13 @@ COMMODITIES = (
     "uranium",
     "vanadium",
 )
-# The kind of funder decides the "funder type" of a tranche in the funding breakdown.
+# A funder's company type decides the "funder type" of a tranche in the funding breakdown.
 FUNDER_TYPES = {"government agency": "government", "company": "private", "investor": "private"}
 
 
-def funder_type(company_kind: str | None) -> str:
+def funder_type(company_type: str | None) -> str:
     """Government, private or other: how the funding chart groups a tranche's funder."""
-    return FUNDER_TYPES.get(company_kind or "", "other")
+    return FUNDER_TYPES.get(company_type or "", "other")
 
 
 def sql_text(value: str) -> str:

@@ -238,8 +238,8 @@ class _Loader:
 
     def company(self, item: Item) -> None:
         where = f"company {item.get('name')!r}"
-        names = ("name", "kind", "ticker", "exchange", "country", "stages", "commodities",
-                 "website", "notes", "tags")  # fmt: skip
+        names = ("name", "company_type", "ticker", "exchange", "country", "stages",
+                 "commodities", "website", "notes", "tags")  # fmt: skip
         record = Company(**_plain(item, names, required="name"), parent_id=self.parent_id(item))
         name = item.get("name")
         self.save(record, item, where, name if isinstance(name, str) else None)
@@ -286,7 +286,8 @@ class _Loader:
             raise ExampleError(f"{where}: date is required")
         deal = item.get("deal")
         record = Event(
-            **_plain(item, ("title", "kind", "country", "description", "tags"), required="title"),
+            **_plain(item, ("title", "event_type", "country", "description", "tags"),
+                     required="title"),
             date=date,
             end_date=_date(item, "end_date", where),
             company_ids=[self.ref("company", c, where) for c in item.get("companies", [])],

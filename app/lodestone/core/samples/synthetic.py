@@ -1,7 +1,7 @@
 """Plausible synthetic records, for exercising Lodestone at a scale no analyst types by hand.
 
 A million events is what makes a slow query or an unbounded model visible, so the data has the
-shape of the real thing: a few kinds of company in a few dozen countries, deals whose tranches
+shape of the real thing: a few types of company in a few dozen countries, deals whose tranches
 sometimes fall short of the headline (as in the news), dates known only to a month or a
 quarter, events that name companies and sometimes a deal. Everything is drawn from one
 `random.Random(seed)`, so the same seed gives the same rows.
@@ -23,9 +23,9 @@ from lodestone.core.records.countries import country_name
 from lodestone.core.records.currencies import CURRENCY_DIGITS
 from lodestone.core.records.vocabulary import (
     COMMODITIES,
-    COMPANY_KINDS,
+    COMPANY_TYPES,
     DEAL_STATUSES,
-    EVENT_KINDS,
+    EVENT_TYPES,
     INSTRUMENTS,
     PARTY_ROLES,
     STAGES,
@@ -67,10 +67,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "event_companies": ("event_id", "company_id", "position"),
 }  # fmt: skip
 
-_KIND_WEIGHTS = {"company": 80, "investor": 11, "government agency": 5, "other": 4}
-_EVENT_WEIGHTS = (8, 6, 12, 18, 16, 14, 6, 20)  # in the order of EVENT_KINDS
-_PERIOD_KINDS = ("policy", "trade restriction")
-_PAIR_KINDS = ("partnership", "stake")  # titles that name two companies
+_COMPANY_TYPE_WEIGHTS = {"company": 80, "investor": 11, "government agency": 5, "other": 4}
+_EVENT_WEIGHTS = (8, 6, 12, 18, 16, 14, 6, 20)  # in the order of EVENT_TYPES
+_PERIOD_TYPES = ("policy", "trade restriction")
+_PAIR_TYPES = ("partnership", "stake")  # titles that name two companies
 # How a deal's tranches stand against its headline: the gap is the interesting case.
 _SHAPES = ("balanced", "unallocated", "over-allocated", "no headline")
 _SHAPE_WEIGHTS = (55, 27, 5, 13)
@@ -86,9 +86,9 @@ class SyntheticTracker:
         self.timestamp = timestamp
         self.dates = DatePool(2000, 2026)
         self.names: list[str] = [""]  # index = company id
-        self.kinds: list[str] = [""]
+        self.company_types: list[str] = [""]
         self.countries: list[str] = [""]
-        self.by_kind: dict[str, list[int]] = {kind: [] for kind in COMPANY_KINDS}
+        self.by_type: dict[str, list[int]] = {t: [] for t in COMPANY_TYPES}
         self.deal_parties: list[tuple[int, ...]] = [()]  # index = deal id
         self._taken: set[str] = set()
 
@@ -106,49 +106,50 @@ class SyntheticTracker:
         self._taken.add(name.casefold())
         return str(name)
 
-    def _company_name(self, kind: str, country: str) -> str:
+    def _company_name(self, company_type: str, country: str) -> str:
         rng = self.rng
         stem = f"{rng.choice(FIRST_WORDS)} {rng.choice(SECOND_WORDS)}"
-        if kind == "government agency":
+        if company_type == "government agency":
             return f"{country_name(country)} {rng.choice(AGENCIES)}"
-        if kind == "investor":
+        if company_type == "investor":
             return f"{stem} {rng.choice(INVESTOR_CORES)}"
-        if kind == "other":
+        if company_type == "other":
             return f"{stem} {rng.choice(OTHER_CORES)}"
         return f"{stem} {rng.choice(COMPANY_CORES)} {rng.choice(COMPANY_SUFFIXES)}"
 
     def companies(self, first_id: int, count: int) -> Batch:
         rng, rows = self.rng, []
-        kinds, weights = list(_KIND_WEIGHTS), list(_KIND_WEIGHTS.values())
+        types, weights = list(_COMPANY_TYPE_WEIGHTS), list(_COMPANY_TYPE_WEIGHTS.values())
         countries, country_weights = list(COUNTRY_WEIGHTS), list(COUNTRY_WEIGHTS.values())
         for company_id in range(first_id, first_id + count):
-            kind = rng.choices(kinds, weights)[0]
+            company_type = rng.choices(types, weights)[0]
             country = rng.choices(countries, country_weights)[0]
-            name = self._unique(lambda k=kind, c=country: self._company_name(k, c))
+            name = self._unique(lambda t=company_type, c=country: self._company_name(t, c))
             ticker = exchange = ""
-            if kind == "company" and rng.random() < 0.35:
+            if company_type == "company" and rng.random() < 0.35:
                 ticker = "".join(w[0] for w in name.split()[:3]).upper() + rng.choice("ELMRX")
                 exchange = rng.choice(EXCHANGES.get(country, ("OTC",)))
             parent = None
-            if kind == "company" and len(self.by_kind["company"]) > 10 and rng.random() < 0.08:
-                parent = rng.choice(self.by_kind["company"])
+            companies = self.by_type["company"]
+            if company_type == "company" and len(companies) > 10 and rng.random() < 0.08:
+                parent = rng.choice(companies)
             stages = sorted(rng.sample(STAGES[:-1], rng.randint(0, 2)), key=STAGES.index)
             commodities = rng.sample(COMMODITIES, rng.randint(0, 3))
             slug = "".join(ch for ch in name.lower() if ch.isalnum())[:24]
             notes = f"Active in {country_name(country)}." if rng.random() < 0.2 else ""
-            rows.append((company_id, name, kind, ticker, exchange, country, parent,
+            rows.append((company_id, name, company_type, ticker, exchange, country, parent,
                          json.dumps(stages), json.dumps(commodities), f"https://{slug}.example",
                          notes, self.timestamp, self.timestamp))
             self.names.append(name)
-            self.kinds.append(kind)
+            self.company_types.append(company_type)
             self.countries.append(country)
-            self.by_kind[kind].append(company_id)
+            self.by_type[company_type].append(company_id)
         return {"companies": rows}
 
     # -- deals -------------------------------------------------------------------------------
 
     def _pick(self, pool: list[int]) -> int:
-        """A company from `pool`, or from every company when that kind has none yet."""
+        """A company from `pool`, or from every company when that type has none yet."""
         return self.rng.choice(pool) if pool else self.rng.randint(1, len(self.names) - 1)
 
     def _money(self, millions: float, currency: str) -> int:
@@ -158,12 +159,12 @@ class SyntheticTracker:
     def deals(self, first_id: int, count: int) -> Batch:
         rng, dates = self.rng, self.dates
         currencies, currency_weights = list(CURRENCY_WEIGHTS), list(CURRENCY_WEIGHTS.values())
-        funders = self.by_kind["government agency"] + self.by_kind["investor"]
+        funders = self.by_type["government agency"] + self.by_type["investor"]
         deals: list[Row] = []
         parties: list[Row] = []
         tranches: list[Row] = []
         for deal_id in range(first_id, first_id + count):
-            recipient = self._pick(self.by_kind["company"])
+            recipient = self._pick(self.by_type["company"])
             members = [recipient]
             for _ in range(rng.choices((0, 1, 2), (55, 30, 15))[0]):
                 other = rng.randint(1, len(self.names) - 1)
@@ -224,14 +225,14 @@ class SyntheticTracker:
         links: list[Row] = []
         for event_id in range(first_id, first_id + count):
             # One draw per event (never per batch), so the batch size cannot change the rows.
-            kind = EVENT_KINDS[bisect(cumulative, random_() * total)]
+            event_type = EVENT_TYPES[bisect(cumulative, random_() * total)]
             deal_id = None
             if last_deal and random_() < 0.2:
                 deal_id = randint(1, last_deal)
                 members = list(self.deal_parties[deal_id][:3])
             else:
                 members = [randint(1, last_company)]
-            if len(members) == 1 and last_company > 1 and (kind in _PAIR_KINDS
+            if len(members) == 1 and last_company > 1 and (event_type in _PAIR_TYPES
                                                           or random_() < 0.25):
                 other = randint(1, last_company - 1)
                 members.append(other + (other >= members[0]))  # never the first again
@@ -239,13 +240,14 @@ class SyntheticTracker:
                 links.append((event_id, company_id, position))
             country = countries[members[0]]
             commodity = choice(COMMODITIES)
-            title = choice(EVENT_TITLES[kind]).format(
+            title = choice(EVENT_TITLES[event_type]).format(
                 name=names[members[0]], other=names[members[-1]], commodity=commodity,
                 country=country_name(country), pct=randint(2, 49))
             start = dates.pick(rng)
-            end = dates.after(rng, start) if kind in _PERIOD_KINDS and random_() < 0.3 else None
+            period = event_type in _PERIOD_TYPES and random_() < 0.3
+            end = dates.after(rng, start) if period else None
             description = f"{title}, as reported." if random_() < 0.3 else ""
-            events.append((event_id, title, kind, start[0], start[1],
+            events.append((event_id, title, event_type, start[0], start[1],
                            None if end is None else end[0], None if end is None else end[1],
                            start[2], start[3] if end is None else end[3], deal_id, country,
                            description, self.timestamp, self.timestamp))

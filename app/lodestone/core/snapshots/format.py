@@ -79,9 +79,9 @@ from lodestone.core.records.kinds import (
 )
 from lodestone.core.records.vocabulary import (
     COMMODITIES,
-    COMPANY_KINDS,
+    COMPANY_TYPES,
     DEAL_STATUSES,
-    EVENT_KINDS,
+    EVENT_TYPES,
     INSTRUMENTS,
     PARTY_ROLES,
     STAGES,
@@ -175,7 +175,7 @@ def _file(described: RecordKind | ChildTable, columns: tuple[Column, ...],
 # A file per record kind followed by its children's, in the kinds' order; then citations, tags.
 FILES: tuple[FileSpec, ...] = (
     _file(COMPANY, (
-        _c("id", ID), _c("name"), _c("kind", CHOICE, choices=COMPANY_KINDS), _c("ticker"),
+        _c("id", ID), _c("name"), _c("kind", CHOICE, choices=COMPANY_TYPES), _c("ticker"),
         _c("exchange"), _c("country"), _c("parent_id", REF, True),
         _c("stages", LIST, choices=STAGES), _c("commodities", LIST, choices=COMMODITIES),
         _c("website"), _c("notes"), *_STAMPS,
@@ -197,7 +197,7 @@ FILES: tuple[FileSpec, ...] = (
         _c("status", CHOICE, choices=TRANCHE_STATUSES), _c("notes"), _c("position", INT),
     ), refs={"deal_id": "deals", "funder_id": "companies"}),
     _file(EVENT, (
-        _c("id", ID), _c("title"), _c("kind", CHOICE, choices=EVENT_KINDS),
+        _c("id", ID), _c("title"), _c("kind", CHOICE, choices=EVENT_TYPES),
         *_date("date", False), *_date("end_date", precision="end_precision"),
         _c("deal_id", REF, True), _c("country"), _c("description"), *_STAMPS,
     ), refs={"deal_id": "deals"}),

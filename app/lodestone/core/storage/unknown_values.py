@@ -26,7 +26,7 @@ class VocabularyColumn:
 
 
 VOCABULARY_COLUMNS = (
-    VocabularyColumn("companies", "kind", "company type", "COMPANY_KINDS"),
+    VocabularyColumn("companies", "kind", "company type", "COMPANY_TYPES"),
     VocabularyColumn("companies", "stages", "company stage", "STAGES", is_list=True),
     VocabularyColumn("companies", "commodities", "company commodity", "COMMODITIES",
                      is_list=True),
@@ -36,7 +36,7 @@ VOCABULARY_COLUMNS = (
     VocabularyColumn("deal_parties", "role", "party role", "PARTY_ROLES"),
     VocabularyColumn("tranches", "instrument", "tranche instrument", "INSTRUMENTS"),
     VocabularyColumn("tranches", "status", "tranche status", "TRANCHE_STATUSES"),
-    VocabularyColumn("events", "kind", "event type", "EVENT_KINDS"),
+    VocabularyColumn("events", "kind", "event type", "EVENT_TYPES"),
 )  # fmt: skip
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from lodestone.core.lists.queries import LIST_LAYOUTS, ListQuery, _Where
 from lodestone.core.records.countries import COUNTRIES, country_name
 from lodestone.core.records.kinds import record_kind
-from lodestone.core.records.vocabulary import COMMODITIES, EVENT_KINDS
+from lodestone.core.records.vocabulary import COMMODITIES, EVENT_TYPES
 
 LaneKey = int | str
 GROUPINGS = {"company": "Company", "kind": "Kind", "commodity": "Commodity", "country": "Country"}
@@ -183,7 +183,7 @@ def lane_candidates(conn: Any, group_by: str) -> list[LaneKey]:
         rows = conn.execute("SELECT id FROM companies WHERE deleted_at IS NULL")
         return [*(row[0] for row in rows), ""]
     if group_by == "kind":
-        return [*EVENT_KINDS, "deal"]
+        return [*EVENT_TYPES, "deal"]
     if group_by == "country":
         return [*COUNTRIES, ""]
     return [*COMMODITIES, ""]
@@ -228,7 +228,7 @@ def lane_label(group_by: str, key: LaneKey, names: dict[LaneKey, str]) -> str:
 def sort_lanes(group_by: str, labels: dict[LaneKey, str]) -> list[LaneKey]:
     """The lanes labelled in `labels` in display order: names alphabetically, vocabularies
     in their own order, none last."""
-    order: dict[str, Sequence[str]] = {"kind": [*EVENT_KINDS, "deal"], "commodity": COMMODITIES}
+    order: dict[str, Sequence[str]] = {"kind": [*EVENT_TYPES, "deal"], "commodity": COMMODITIES}
     known = order.get(group_by)
 
     def key(lane: LaneKey) -> tuple[bool, Any, str]:

@@ -161,8 +161,8 @@ class RecordForm(QWidget):
 
     def fill(self, record: Record) -> None:
         for field in self.fields:
-            if hasattr(record, field.field):
-                field.set_value(getattr(record, field.field))
+            if hasattr(record, field.attribute):
+                field.set_value(getattr(record, field.attribute))
 
     def revert(self) -> None:
         """Esc: throw away the edits and show the record as it is now in the tracker."""
@@ -213,13 +213,13 @@ class RecordForm(QWidget):
         record = copy.deepcopy(self._record) if self._record is not None else self.blank()
         errors: list[FieldError] = []
         for field in self.fields:
-            if not hasattr(record, field.field):
+            if not hasattr(record, field.attribute):
                 continue
             value, error = field.parse()
             if error is not None:
                 errors.append(error)
             else:
-                setattr(record, field.field, value)
+                setattr(record, field.attribute, value)
         return record, errors
 
     def field_for_error(self, path: str) -> Field | None:

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QWidget
 
 from lodestone.core.lists.queries import ListQuery
 from lodestone.core.records.model import Company, Record
-from lodestone.core.records.vocabulary import COMMODITIES, COMPANY_KINDS, STAGES
+from lodestone.core.records.vocabulary import COMMODITIES, COMPANY_TYPES, STAGES
 from lodestone.ui.forms.base import RecordForm
 from lodestone.ui.forms.fields import (
     ChoiceField,
@@ -30,7 +30,8 @@ class CompanyForm(RecordForm):
     def build(self) -> None:
         repo = self.ctx.repo
         self.add_field(TextField("name", object_name="company.name"))
-        self.add_field(ChoiceField("kind", COMPANY_KINDS, object_name="company.kind"))
+        self.add_field(ChoiceField("kind", COMPANY_TYPES, object_name="company.kind",
+                                   attribute="company_type"))  # fmt: skip
         ticker = self.add_field(TextField("ticker", object_name="company.ticker"))
         ticker.set_placeholder("e.g. AREC")
         exchange = self.add_field(TextField("exchange", object_name="company.exchange"))

@@ -4,7 +4,7 @@ who was involved. A period (a ban in force for a year) has an end date."""
 from __future__ import annotations
 
 from lodestone.core.records.model import Event, Record
-from lodestone.core.records.vocabulary import EVENT_KINDS
+from lodestone.core.records.vocabulary import EVENT_TYPES
 from lodestone.ui.forms.base import RecordForm
 from lodestone.ui.forms.fields import (
     ChoiceField,
@@ -30,7 +30,8 @@ class EventForm(RecordForm):
         end = self.add_field(FuzzyDateField("end_date", object_name="event.end_date"))
         end.set_placeholder("optional: when a period (a ban, a reprieve) ends")
         self.add_field(TextField("title", object_name="event.title"))
-        self.add_field(ChoiceField("kind", EVENT_KINDS, object_name="event.kind"))
+        self.add_field(ChoiceField("kind", EVENT_TYPES, object_name="event.kind",
+                                   attribute="event_type"))  # fmt: skip
         self.add_field(
             CompanyListField(
                 "company_ids", repo, "Companies involved", object_name="event.companies"

@@ -28,9 +28,11 @@ class FieldInvalid(ValueError):
 
 
 class Field(QWidget):
-    """Base of all fields. `field` is the record attribute path errors are reported under
-    ("title", "tranches[0].amount"); the editor's objectName is `object_name` (default
-    `field`) and its accessible name is the visible label text.
+    """Base of all fields. `field` is the path errors are reported under ("title",
+    "tranches[0].amount"), and the name citations of the field store; it is the record's
+    attribute too, unless `attribute` names another (a company's `company_type` is the field
+    "kind", as its column). The editor's objectName is `object_name` (default `field`) and
+    its accessible name is the visible label text.
 
     The label starts inside the field (above the editor); a form that lays fields out in a
     QFormLayout takes `field.label` into its own label column instead.
@@ -45,9 +47,11 @@ class Field(QWidget):
         *,
         object_name: str | None = None,
         parent: QWidget | None = None,
+        attribute: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.field = field
+        self.attribute = attribute or field
         self.label_text = label or field_label(field)
         name = object_name or field
         self.setObjectName(f"{name}.field")

@@ -75,10 +75,12 @@ class ChoiceField(Field):
         self, field: str, choices: Sequence[str], label: str | None = None, *,
         optional: bool = False, titles: dict[str, str] | None = None,
         object_name: str | None = None, parent: QWidget | None = None,
+        attribute: str | None = None,
     ) -> None:  # fmt: skip
         self._choices = ([""] if optional else []) + list(choices)
         self._titles = titles or {}
-        super().__init__(field, label, object_name=object_name, parent=parent)
+        super().__init__(field, label, object_name=object_name, parent=parent,
+                         attribute=attribute)  # fmt: skip
 
     def _make_editor(self) -> QWidget:
         editor = QComboBox(self)

@@ -16,7 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
-from lodestone.core.records.vocabulary import EVENT_KINDS
+from lodestone.core.records.vocabulary import EVENT_TYPES
 from lodestone.core.timeline.data import Density, LaneKey, TimelineItem, WindowData, day_x
 
 # category -> (colour, pyqtgraph symbol): shape and colour both tell the kind apart.
@@ -31,7 +31,7 @@ STYLES: dict[str, tuple[str, str]] = {
     "other": ("#7F7F7F", "+"),
     "deal": ("#8C564B", "o"),  # brown: clear on a light or a dark background alike
 }
-CATEGORIES = (*EVENT_KINDS, "deal")
+CATEGORIES = (*EVENT_TYPES, "deal")
 CATEGORY_INDEX = {name: index for index, name in enumerate(CATEGORIES)}
 DENSITY_COLOUR = (31, 119, 180)
 DENSITY_LEVELS = 8
