@@ -8,7 +8,10 @@ from lodestone.core.records.kinds import KIND_NAMES, RECORD_KINDS, record_kind
 from lodestone.ui.context import AppContext
 from lodestone.ui.lists.form_slot import FORM_CLASSES, make_form
 from lodestone.ui.lists.page import ListPage
+from lodestone.ui.lists.trash_page import TAB_ORDER, TrashPage
 from lodestone.ui.main_window import NEW_RECORD_ACTIONS, MainWindow
+from lodestone.ui.render_args import KIND_NAMES as RENDER_KINDS
+from lodestone.ui.render_args import RENDERABLE
 
 
 @pytest.fixture
@@ -52,3 +55,18 @@ def test_the_edit_menu_adds_records_of_registered_kinds(window: MainWindow):
         assert action.text().replace("&", "") == f"New {kind.title}" == text.replace("&", "")
         action.trigger()
         assert window.current_view() == kind.plural
+
+
+def test_the_trash_has_a_tab_for_every_kind(window: MainWindow):
+    assert sorted(TAB_ORDER, key=RECORD_KINDS.index) == list(RECORD_KINDS)
+    trash = window.page("trash")
+    assert isinstance(trash, TrashPage)
+    assert [trash.tabs.tabText(i) for i in range(trash.tabs.count())] == [
+        kind.plural.capitalize() for kind in TAB_ORDER]
+    assert set(trash.models) == set(KIND_NAMES)
+
+
+def test_the_render_commands_kinds_are_the_registrys():
+    """`lodestone render` checks its arguments without importing core: the same names."""
+    assert RENDER_KINDS == KIND_NAMES
+    assert RENDERABLE[: len(RECORD_KINDS)] == tuple(kind.plural for kind in RECORD_KINDS)

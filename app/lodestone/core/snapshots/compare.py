@@ -17,7 +17,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from lodestone.core.progress import CancelCheck, Progress, Ticker
-from lodestone.core.records.kinds import KIND_NAMES
+from lodestone.core.records.kinds import KIND_NAMES, kind_of_table
 from lodestone.core.snapshots.cells import unescape_cell
 from lodestone.core.snapshots.compare_report import (
     ADDED,
@@ -53,7 +53,9 @@ MAX_LISTED = 10_000  # records of each kind described one by one; the rest are c
 _SPECS = {spec.record_kind: spec for spec in FILES if spec.record_kind}
 _TRANCHE = next(spec for spec in FILES if spec.table == "tranches")
 _TRANCHE_COLUMNS = _TRANCHE.columns[[c.name for c in _TRANCHE.columns].index("funder_id"):]
-_REF_KINDS = {"parent_id": "company", "deal_id": "deal", "funder_id": "company"}
+# The kind of record each reference column points at (parent_id: a company), by file specs.
+_REF_KINDS = {column: kind.name for spec in FILES for column, table in spec.refs.items()
+              if (kind := kind_of_table(table)) is not None}  # fmt: skip
 _PART_ORDER = {"parties": 0, "tranche": 1, "companies": 2, "tags": 3, "citations": 4}
 
 _DIFF_SQL = """

@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
 from lodestone.core.history.operations import Composite, restore_operation
 from lodestone.core.history.undo import REFUSALS, refusal_sentence
 from lodestone.core.lists.queries import ListQuery
+from lodestone.core.records.kinds import COMPANY, DEAL, EVENT, SOURCE
 from lodestone.ui.context import AppContext
 from lodestone.ui.lists.model import RecordListModel
 
 log = logging.getLogger(__name__)
-TABS = (("deal", "Deals"), ("event", "Events"), ("company", "Companies"), ("source", "Sources"))
+TAB_ORDER = (DEAL, EVENT, COMPANY, SOURCE)  # deals first: what is deleted most often
 
 
 class TrashPage(QWidget):
@@ -35,7 +36,8 @@ class TrashPage(QWidget):
         self.tabs.setObjectName("trash.tabs")
         self.models: dict[str, RecordListModel] = {}
         self.tables: dict[str, QTableView] = {}
-        for kind, title in TABS:
+        for described in TAB_ORDER:
+            kind, title = described.name, described.plural.capitalize()
             model = RecordListModel(ctx, kind, self)
             model.set_query(ListQuery(kind, deleted=True))
             table = QTableView()
@@ -73,7 +75,7 @@ class TrashPage(QWidget):
         layout.addLayout(buttons)
 
     def current_kind(self) -> str:
-        return TABS[self.tabs.currentIndex()][0]
+        return TAB_ORDER[self.tabs.currentIndex()].name
 
     def restore_selected(self, *_: object) -> None:
         kind = self.current_kind()
