@@ -56,32 +56,45 @@ def full_records(linked: dict[str, int]) -> dict[str, tuple[Any, Any]]:
     day = parse_fuzzy_date
     return {
         "company": (
-            Company("ReElement Technologies", "company", "AREC", "NASDAQ", "US", a, ["magnets"],
-                    ["NdPr"], "https://reelement.example", "notes", ["onshoring"]),
-            Company("MP Materials", "investor", "MP", "NYSE", "CA", b, ["mining"], ["Dy"],
-                    "https://mp.example", "other notes", ["stake"]),
+            Company(name="ReElement Technologies", company_type="company", ticker="AREC",
+                    exchange="NASDAQ", country="US", parent_id=a, stages=["magnets"],
+                    commodities=["NdPr"], website="https://reelement.example", notes="notes",
+                    tags=["onshoring"]),
+            Company(name="MP Materials", company_type="investor", ticker="MP", exchange="NYSE",
+                    country="CA", parent_id=b, stages=["mining"], commodities=["Dy"],
+                    website="https://mp.example", notes="other notes", tags=["stake"]),
         ),
         "deal": (
-            Deal("Magnet supply chain", "announced", day("2025-08"), day("2025-11"),
-                 parse_money("$1.4 billion"), [Party(a, "recipient")],
-                 [Tranche("loan", parse_money("$620 million"), b, "conditional", "OSC")],
-                 "10000", "t/yr", "magnets", "magnets", ["NdPr"], "US", "text", ["doe"]),
-            Deal("Price floor", "closed", day("2025-07-10"), day("2025-09-01"),
-                 parse_money("€50 million"), [Party(b, "partner")],
-                 [Tranche("grant", parse_money("€5 million"), a, "closed", "DoW")],
-                 "2,500", "t", "oxide", "mining", ["Tb"], "CA", "other text", ["dod"]),
+            Deal(title="Magnet supply chain", status="announced", announced=day("2025-08"),
+                 closed=day("2025-11"), amount=parse_money("$1.4 billion"),
+                 parties=[Party(a, "recipient")],
+                 tranches=[Tranche("loan", parse_money("$620 million"), b, "conditional", "OSC")],
+                 capacity_value="10000", capacity_unit="t/yr", capacity_product="magnets",
+                 stage="magnets", commodities=["NdPr"], country="US", description="text",
+                 tags=["doe"]),
+            Deal(title="Price floor", status="closed", announced=day("2025-07-10"),
+                 closed=day("2025-09-01"), amount=parse_money("€50 million"),
+                 parties=[Party(b, "partner")],
+                 tranches=[Tranche("grant", parse_money("€5 million"), a, "closed", "DoW")],
+                 capacity_value="2,500", capacity_unit="t", capacity_product="oxide",
+                 stage="mining", commodities=["Tb"], country="CA", description="other text",
+                 tags=["dod"]),
         ),
         "event": (
-            Event("Export controls lifted", day("2025-11"), "policy", day("2026-11"), [a],
-                  deal, "CN", "text", ["china"]),
-            Event("First shipment", day("2025-10-02"), "shipment", None, [b, a], None, "PK",
-                  "other text", ["pakistan"]),
+            Event(title="Export controls lifted", date=day("2025-11"), event_type="policy",
+                  end_date=day("2026-11"), company_ids=[a], deal_id=deal, country="CN",
+                  description="text", tags=["china"]),
+            Event(title="First shipment", date=day("2025-10-02"), event_type="shipment",
+                  end_date=None, company_ids=[b, a], deal_id=None, country="PK",
+                  description="other text", tags=["pakistan"]),
         ),
         "source": (
-            Source("https://benzinga.example/a", "Benzinga", "Magnet deal", day("2025-11"),
-                   "2025-11-09", "notes", ["news"]),
-            Source("https://ainvest.example/b", "AInvest", "Rare earths", day("2025-11-09"),
-                   "2025-11-10", "other notes", ["analysis"]),
+            Source(url="https://benzinga.example/a", publisher="Benzinga", title="Magnet deal",
+                   published=day("2025-11"), accessed="2025-11-09", notes="notes",
+                   tags=["news"]),
+            Source(url="https://ainvest.example/b", publisher="AInvest", title="Rare earths",
+                   published=day("2025-11-09"), accessed="2025-11-10", notes="other notes",
+                   tags=["analysis"]),
         ),
     }  # fmt: skip
 
@@ -148,6 +161,8 @@ def test_every_dataclass_field_is_stored_and_read_back(
     assert set(to_row(first)) <= own, set(to_row(first)) - own
     fields = [f.name for f in dataclasses.fields(kind.record_type) if f.name != "id"]
     for name in fields:  # each field, changed alone, changes what is stored
+        assert getattr(first, name) != getattr(second, name), (
+            f"full_records: give {kind.name}.{name} a different value in each record")
         changed = dataclasses.replace(first, **{name: getattr(second, name)})
         assert snapshot(changed) != snapshot(first), f"{kind.name}.{name} is not stored"
         if name not in CHILD_FIELDS:
