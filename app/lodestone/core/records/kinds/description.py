@@ -21,7 +21,7 @@ from lodestone.core.records.model import Record
 from lodestone.core.records.rowmap import ChildRows, Row
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one description per table: the same only when it is it
 class ChildTable:
     """Rows that belong to one record and are saved, snapshotted and compared with it.
 
@@ -47,7 +47,7 @@ class ChildTable:
         return not self.owner
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one description per kind: compared and hashed by identity
 class RecordKind:
     """One record kind, everything the program knows about it that is not code of its own.
 
