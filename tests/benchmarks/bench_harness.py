@@ -39,7 +39,7 @@ DEFAULT_SIZES = (1_000, 100_000, 1_000_000)
 TARGET_SIZE = 1_000_000  # the targets hold at a million events
 SEED = 8
 # The modules whose source decides which rows a generated tracker holds.
-GENERATOR_MODULES = ("generate", "synthetic", "synthetic_words", "datepool")
+GENERATOR_MODULES = ("generate", "synthetic", "words", "datepool")
 PREFIX = "lodestone-bench-"
 
 
