@@ -9,7 +9,7 @@ from lodestone.ui.jobs.runner import Job
 
 @pytest.mark.parametrize("fails", [False, True])
 def test_the_job_is_finished_before_its_owner_hears(qtbot, fails: bool) -> None:
-    def work() -> int:
+    def work(_context) -> int:
         if fails:
             raise OSError("disk gone")
         return 42

@@ -22,7 +22,7 @@ from lodestone.core.samples.generate import GenerateSpec, generate_tracker
 from lodestone.core.timeline import data as tl
 from lodestone.core.timeline.data import day_x
 from lodestone.ui.timeline.items import OFFSETS
-from lodestone.ui.timeline.loader import TimelineLoader
+from lodestone.ui.timeline.feed import timeline_channel
 from lodestone.ui.timeline.view import TimelineView
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QWheelEvent
@@ -318,7 +318,7 @@ def test_records_without_a_company_get_a_last_lane(view, ctx):
 
 
 def test_only_the_newest_request_of_a_kind_is_answered(tmp_path, ctx, qtbot):
-    loader = TimelineLoader(ctx.path)
+    loader = timeline_channel(ctx.path)
     answers: list[tuple[str, object]] = []
     loader.loaded.connect(lambda tag, result: answers.append((tag, result)))
     release = threading.Event()
@@ -340,7 +340,7 @@ def test_only_the_newest_request_of_a_kind_is_answered(tmp_path, ctx, qtbot):
 
 
 def test_a_running_query_is_interrupted_when_no_longer_wanted(ctx, qtbot):
-    loader = TimelineLoader(ctx.path)
+    loader = timeline_channel(ctx.path)
     answers: list[object] = []
     loader.loaded.connect(lambda tag, result: answers.append((tag, result)))
     endless = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
@@ -363,7 +363,7 @@ def test_a_running_query_is_interrupted_when_no_longer_wanted(ctx, qtbot):
 
 
 def test_a_failing_query_is_reported_not_lost(ctx, qtbot):
-    loader = TimelineLoader(ctx.path)
+    loader = timeline_channel(ctx.path)
     with qtbot.waitSignal(loader.failed, timeout=5000) as failed:
         loader.submit("window", lambda conn: conn.execute("SELECT * FROM no_such_table"))
     assert failed.args[0] == "window" and "no_such_table" in failed.args[1]

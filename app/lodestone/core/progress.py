@@ -4,16 +4,24 @@ A core function cannot know whether a QThread worker, the command line or a test
 it takes two plain callables: `progress(done, total)` to report, and `cancelled()` to ask
 whether to stop. A `Ticker` bundles them so each step of the work is one call, and raises
 `Cancelled` at a point where the operation can still leave nothing behind.
+
+Between those points a single SQLite statement can run for seconds (a count over a million
+events): `interrupting` makes SQLite itself ask `cancelled()` every few thousand steps, so a
+Cancel stops the statement too. `Throttled` passes on progress at most every so often: a
+million rows must not mean a million repaints.
 """
 
 from __future__ import annotations
 
 import gc
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
+CHECK_STEPS = 10_000  # SQLite virtual machine steps between two cancel checks: about a ms
 
 
 class Cancelled(Exception):
@@ -78,3 +86,35 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def interrupting(conn: sqlite3.Connection, cancelled: CancelCheck, what: str = "The operation",
+                 steps: int = CHECK_STEPS) -> Iterator[sqlite3.Connection]:  # fmt: skip
+    """Within the block, a statement on `conn` stops within `steps` steps once `cancelled()`
+    turns true, and the error it stops with comes out as `Cancelled`."""
+    conn.set_progress_handler(cancelled, steps)  # a true answer aborts the statement
+    try:
+        yield conn
+    except sqlite3.OperationalError as exc:
+        if cancelled():
+            raise Cancelled(what) from exc
+        raise
+    finally:
+        conn.set_progress_handler(None, steps)
+
+
+class Throttled:
+    """A progress callback that passes a report on at most every `interval` seconds, and
+    always the last one (done == total)."""
+
+    def __init__(self, report: Progress, interval: float) -> None:
+        self._report = report
+        self._interval = interval
+        self._last = float("-inf")
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - self._last >= self._interval:
+            self._last = now
+            self._report(done, total)

@@ -29,8 +29,8 @@ from lodestone.core.lists import saved_views
 from lodestone.core.lists.queries import LIST_LAYOUTS, ListQuery, count_rows, facet_counts
 from lodestone.core.records.fuzzydate import DateError, parse_fuzzy_date
 from lodestone.core.records.kinds import record_kind
-from lodestone.core.storage.db import open_tracker
 from lodestone.ui.context import AppContext
+from lodestone.ui.jobs.channel import Channel
 from lodestone.ui.jobs.runner import Job
 from lodestone.ui.lists.model import SHOWS_NAMES_OF, RecordListModel
 from lodestone.ui.lists.views_menu import ViewsMenu, menu_text
@@ -74,7 +74,10 @@ class FilterBar(QWidget):
         self._query = ListQuery(kind)
         self._model: RecordListModel | None = None
         self._counts: dict[str, list[tuple[str, int]]] = {}  # facet counts of this query
-        self._counting: dict[str, Job] = {}
+        self._counting: dict[str, Job] = {}  # facet counts on their way
+        self._counter = Channel(ctx.path, what="Counting facet values", parent=self)
+        self._counter.loaded.connect(self._counted)
+        self._counter.failed.connect(self._not_counted)
         self._total: int | None = None  # records in the unfiltered list
         self.setObjectName(f"{kind}.filter_bar")
         spec = LIST_LAYOUTS[kind]
@@ -195,7 +198,7 @@ class FilterBar(QWidget):
             self._show_summary()
 
     def _query_shown(self) -> None:
-        self._counts.clear()
+        self._forget_counts()
         selected = dict(self._query.filters)
         for key, button in self.facet_buttons.items():
             title = LIST_LAYOUTS[self._kind].facet(key).title
@@ -261,29 +264,26 @@ class FilterBar(QWidget):
     def _count_in_background(self, key: str) -> None:
         if key in self._counting:
             return
-        path, query = self._ctx.path, self._query
+        query = self._query
+        self._counting[key] = self._counter.submit(
+            key, lambda conn: facet_counts(conn, query, key))
 
-        def count() -> list[tuple[str, int]]:
-            conn = open_tracker(path, readonly=True)  # this thread's own connection
-            try:
-                return facet_counts(conn, query, key)
-            finally:
-                conn.close()
-
-        job = Job(count, self)
-        self._counting[key] = job
-        job.done.connect(partial(self._counted, key, query))
-        job.failed.connect(lambda message: self._counting.pop(key, None))
-        job.start()
-
-    def _counted(self, key: str, query: ListQuery, counts: list[tuple[str, int]]) -> None:
+    def _counted(self, key: str, counts: list[tuple[str, int]]) -> None:
+        """The counts of the query shown (the channel drops those of a query left behind)."""
         self._counting.pop(key, None)
-        if query != self._query:
-            return  # the filters moved on while counting: these numbers are stale
         self._counts[key] = counts
         menu = self.facet_buttons[key].menu()
         if menu.isVisible():
             self._fill_facet_menu(key)
+
+    def _not_counted(self, key: str, _message: str) -> None:
+        self._counting.pop(key, None)  # the menu keeps "Counting…"; the log has the reason
+
+    def _forget_counts(self) -> None:
+        """The query or the records changed: counts shown or on their way are stale."""
+        self._counts.clear()
+        self._counting.clear()
+        self._counter.cancel_all()
 
     def _toggle_value(self, key: str, value: str, checked: bool) -> None:
         values = [v for v in dict(self._query.filters).get(key, ()) if v != value]
@@ -335,7 +335,7 @@ class FilterBar(QWidget):
 
     def _records_changed(self, kind: str, _ids: list) -> None:
         if kind == self._kind or kind in SHOWS_NAMES_OF.get(self._kind, ()):
-            self._counts.clear()
+            self._forget_counts()
         if kind == self._kind:
             self._total = None
             self._show_summary()

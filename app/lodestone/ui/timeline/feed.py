@@ -3,7 +3,10 @@ grouping, then one window at a time, only when what is drawn no longer covers th
 
 A window is asked with half a width to spare on each side, so small pans need no query; its
 density buckets are aligned to fixed days, so a zoom needs a new answer only when the bucket
-width changes. Answers come back from the worker thread as signals on the GUI thread.
+width changes. The queries run on the timeline's channel (newest request of each kind wins,
+a superseded count is stopped inside SQLite) with a read-only connection kept for them all:
+counting a million events per lane and month takes SQLite a few hundred milliseconds, and
+its page cache stays warm from one pan to the next.
 """
 
 from __future__ import annotations
@@ -26,10 +29,17 @@ from lodestone.core.timeline.data import (
     lanes,
     window_view,
 )
-from lodestone.ui.timeline.loader import TimelineLoader
+from lodestone.ui.jobs.channel import Channel
 
 DEBOUNCE_MS = 30  # a burst of wheel or drag steps costs one query
 SLOW_MS = 250  # a window taking longer than this says so
+# Enough page cache for the indexes a whole-range density reads (64 MiB).
+CACHE_KIB = 64 * 1024
+
+
+def timeline_channel(path: Path) -> Channel:
+    """The channel the timeline's queries run on; `shutdown()` it when the view goes."""
+    return Channel(path, what="A timeline query", keep_reader=True, cache_kib=CACHE_KIB)
 
 
 @dataclass(frozen=True)
@@ -59,7 +69,7 @@ class TimelineFeed(QObject):
 
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.loader = TimelineLoader(path)
+        self.loader = timeline_channel(path)
         self.loader.loaded.connect(self._loaded)
         self.loader.failed.connect(self._failed)
         self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
