@@ -47,7 +47,7 @@ def gui_stall(work: Callable[[], Any]) -> tuple[float, float, Any]:
     """(longest gap in ms between ticks of a 10 ms timer on the GUI thread, ms the job took,
     its result) while `work` runs in the thread pool as one of the app's background jobs."""
 
-    def guarded() -> tuple[str, Any]:  # any exception comes back, rather than hang the loop
+    def guarded(_context: object) -> tuple[str, Any]:  # an exception comes back, not a hang
         try:
             return "done", work()
         except BaseException as exc:  # noqa: BLE001 - raised again on the GUI thread below

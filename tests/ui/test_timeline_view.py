@@ -21,8 +21,8 @@ from lodestone.core.samples.example import load_example
 from lodestone.core.samples.generate import GenerateSpec, generate_tracker
 from lodestone.core.timeline import data as tl
 from lodestone.core.timeline.data import day_x
-from lodestone.ui.timeline.items import OFFSETS
 from lodestone.ui.timeline.feed import timeline_channel
+from lodestone.ui.timeline.items import OFFSETS
 from lodestone.ui.timeline.view import TimelineView
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QWheelEvent

@@ -183,7 +183,8 @@ class WindowManager:
         def not_backed_up(message: str) -> None:
             window.statusBar().showMessage(f"Not backed up: {message}", 15000)
 
-        job = Job(lambda: session.backup_if_changed("open"), window)
+        job = Job(lambda _job: session.backup_if_changed("open"), what="The backup on open",
+                  parent=window)
         job.failed.connect(not_backed_up)
         job.start()
         window.auto_backup = AutoBackup(window.ctx, parent=window)

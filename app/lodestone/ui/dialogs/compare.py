@@ -29,7 +29,8 @@ from lodestone.core.records.kinds import RECORD_KINDS
 from lodestone.core.snapshots.compare import ADDED, CHANGED, REMOVED, Comparison, compare_snapshots
 from lodestone.core.snapshots.compare_report import MARKS
 from lodestone.ui.context import AppContext
-from lodestone.ui.jobs.background import BackgroundTask, TaskDialog, error_label, path_row
+from lodestone.ui.jobs.runner import Job
+from lodestone.ui.jobs.task_dialog import TaskDialog, error_label, path_row
 
 COLOURS = {ADDED: QColor("#1b5e20"), REMOVED: QColor("#b00020"), CHANGED: QColor("#0d47a1")}
 EXPAND_UP_TO = 200  # records: a short comparison opens fully, a long one by kind
@@ -123,11 +124,11 @@ class CompareDialog(TaskDialog):
                 return
         self.error.clear()
         self.ctx.settings.setValue(FOLDER_KEY, str(a.parent))
-        task = BackgroundTask(
-            lambda progress, cancelled: compare_snapshots(a, b, progress=progress,
-                                                          cancelled=cancelled),
-            "Compare Snapshots", f"Comparing {a.name} with {b.name}…")  # fmt: skip
-        self.run(task, self.show_comparison, failure="Cannot compare: {}.",
+        job = Job(lambda job: compare_snapshots(a, b, progress=job.progress,
+                                                cancelled=job.cancelled),
+                  what="The comparison")  # fmt: skip
+        self.run(job, "Compare Snapshots", f"Comparing {a.name} with {b.name}…",
+                 self.show_comparison, failure="Cannot compare: {}.",
                  cancelled="The comparison was cancelled.")  # fmt: skip
 
     def show_comparison(self, comparison: Comparison) -> None:

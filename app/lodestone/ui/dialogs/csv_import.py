@@ -37,10 +37,10 @@ from lodestone.ui.context import AppContext
 from lodestone.ui.dialogs.csv_import_pages import Mapping, MappingPage, SourcePage
 from lodestone.ui.dialogs.csv_import_review import CompaniesPage, PreviewPage, company_model
 from lodestone.ui.dialogs.snapshot import FOLDER_KEY, announce_import, backup_before_import
-from lodestone.ui.jobs.background import (
+from lodestone.ui.jobs.runner import Job
+from lodestone.ui.jobs.task_dialog import (
     IMPORT_CANCELLED,
     NOT_IMPORTED,
-    BackgroundTask,
     ReportDialog,
     TaskDialog,
     error_label,
@@ -158,21 +158,24 @@ class CsvImportDialog(TaskDialog):
 
     # -- the whole file: checked, then imported ---------------------------------------------
 
-    def _task(self, label: str, **extra: Any) -> BackgroundTask:
+    def _job(self, **extra: Any) -> Job:
+        """The import (or with dry_run, the check) of the whole file, on a connection of its
+        own: read-only for a check."""
         assert self.source is not None
-        tracker, path, kind, options = self.ctx.path, self.source.path, self.kind, self._options()
-        return BackgroundTask(
-            lambda progress, cancelled: import_csv(tracker, path, kind, progress=progress,
-                                                   cancelled=cancelled, **options, **extra),
-            "Import CSV", label)  # fmt: skip
+        path, kind, options = self.source.path, self.kind, self._options()
+        writes = not extra.get("dry_run", False)
+        return Job(lambda job: import_csv(job.writer() if writes else job.reader(), path, kind,
+                                          progress=job.progress, cancelled=job.cancelled,
+                                          **options, **extra),
+                   tracker=self.ctx.path, what="The CSV import")  # fmt: skip
 
     def check_file(self) -> None:
         """A dry run of the whole file: the rows with problems and the companies it would
         create, for the last step."""
         assert self.source is not None
-        task = self._task(f"Checking every row of {self.source.path.name}…", dry_run=True,
-                          skip_invalid=True)  # fmt: skip
-        self.run(task, self._checked, failure="Cannot check the file: {}.",
+        self.run(self._job(dry_run=True, skip_invalid=True), "Import CSV",
+                 f"Checking every row of {self.source.path.name}…", self._checked,
+                 failure="Cannot check the file: {}.",
                  cancelled="The check was cancelled.")  # fmt: skip
 
     def _checked(self, report: CsvImportReport) -> None:
@@ -199,10 +202,10 @@ class CsvImportDialog(TaskDialog):
         assert self.source is not None
         ctx = self.ctx
         self._log_mark = log_mark(ctx.repo)  # what the import logs after this is its step
-        task = self._task(f"Importing {self.source.path.name}…", skip_invalid=skip,
-                          company_choices=self.companies_page.choices(),
-                          before_write=lambda: backup_before_import(ctx))  # fmt: skip
-        self.run(task, self._imported, failure=NOT_IMPORTED, cancelled=IMPORT_CANCELLED)
+        job = self._job(skip_invalid=skip, company_choices=self.companies_page.choices(),
+                        before_write=lambda: backup_before_import(ctx))  # fmt: skip
+        self.run(job, "Import CSV", f"Importing {self.source.path.name}…", self._imported,
+                 failure=NOT_IMPORTED, cancelled=IMPORT_CANCELLED)
 
     def _imported(self, report: CsvImportReport) -> None:
         self.report = report

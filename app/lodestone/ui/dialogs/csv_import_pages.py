@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from lodestone.core.csvio.importer import ImportOptionError, check_options
 from lodestone.core.csvio.mapping import FIELDS, KINDS, REQUIRED, MappingError, resolve_mapping
 from lodestone.core.csvio.source import CsvImportError, CsvSource
-from lodestone.ui.jobs.background import error_label, path_row
+from lodestone.ui.jobs.task_dialog import error_label, path_row
 
 IGNORE = "ignore"
 SNIFF_BYTES = 8192

@@ -30,10 +30,10 @@ from lodestone.core.snapshots.export import ImportReport, export_snapshot, impor
 from lodestone.core.snapshots.files import SnapshotReader, check_new_destination
 from lodestone.core.snapshots.format import Manifest, SnapshotError
 from lodestone.ui.context import AppContext
-from lodestone.ui.jobs.background import (
+from lodestone.ui.jobs.runner import Job
+from lodestone.ui.jobs.task_dialog import (
     IMPORT_CANCELLED,
     NOT_IMPORTED,
-    BackgroundTask,
     ReportDialog,
     TaskDialog,
     error_label,
@@ -136,11 +136,11 @@ class ExportSnapshotDialog(TaskDialog):
         self.ctx.settings.setValue(FOLDER_KEY, str(dest.parent))
         self.ctx.settings.setValue("snapshots/excel", self.excel.isChecked())
         source, excel = self.ctx.path, self.excel.isChecked()
-        task = BackgroundTask(
-            lambda progress, cancelled: export_snapshot(source, dest, excel=excel,
-                                                        progress=progress, cancelled=cancelled),
-            "Export Snapshot", f"Writing {dest.name}…")  # fmt: skip
-        self.run(task, lambda manifest: self._exported(dest, manifest),
+        job = Job(lambda job: export_snapshot(job.reader(), dest, excel=excel,
+                                              progress=job.progress, cancelled=job.cancelled),
+                  tracker=source, what="The export")  # fmt: skip
+        self.run(job, "Export Snapshot", f"Writing {dest.name}…",
+                 lambda manifest: self._exported(dest, manifest),
                  failure="Not exported: {}.",
                  cancelled="The export was cancelled; nothing was written.")  # fmt: skip
 
@@ -237,12 +237,12 @@ class ImportSnapshotDialog(TaskDialog):
         source = Path(self.source.text().strip()).expanduser()
         tracker, ctx = self.ctx.path, self.ctx
         self.ctx.settings.setValue(FOLDER_KEY, str(source.parent))
-        task = BackgroundTask(
-            lambda progress, cancelled: import_snapshot(
-                tracker, source, progress=progress, cancelled=cancelled,
-                before_write=lambda: backup_before_import(ctx)),
-            "Import Snapshot", f"Importing {source.name}…")  # fmt: skip
-        self.run(task, self._imported, failure=NOT_IMPORTED, cancelled=IMPORT_CANCELLED)
+        job = Job(lambda job: import_snapshot(
+            job.writer(), source, progress=job.progress, cancelled=job.cancelled,
+            before_write=lambda: backup_before_import(ctx)),
+            tracker=tracker, what="The snapshot import")  # fmt: skip
+        self.run(job, "Import Snapshot", f"Importing {source.name}…", self._imported,
+                 failure=NOT_IMPORTED, cancelled=IMPORT_CANCELLED)
 
     def _imported(self, report: ImportReport) -> None:
         announce_import(self.ctx)

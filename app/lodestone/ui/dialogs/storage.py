@@ -193,7 +193,8 @@ class BackupsDialog(QDialog):
         if self._job is not None:
             return
         path, paths = self._ctx.path, self._ctx.paths
-        self._job = Job(lambda: take_backup(path, paths, "manual"), self)
+        self._job = Job(lambda _job: take_backup(path, paths, "manual"), what="The backup",
+                        parent=self)
         self._job.done.connect(self._backed_up)
         self._job.failed.connect(self._backup_failed)
         self.status.setText("Backing up…")

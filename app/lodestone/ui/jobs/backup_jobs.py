@@ -56,7 +56,8 @@ class AutoBackup(QObject):
             return False
         self._edited = False
         path, paths = self._ctx.path, self._ctx.paths
-        self._job = Job(lambda: maybe_backup(path, paths, "auto"), self)
+        self._job = Job(lambda _job: maybe_backup(path, paths, "auto"),
+                        what="The automatic backup", parent=self)
         self._job.done.connect(self._done)
         self._job.failed.connect(self._failed)
         self._job.start()
