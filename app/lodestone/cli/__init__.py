@@ -196,15 +196,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         problem = _generate_spec(args).problems()
         if problem:
             args.parser.error("; ".join(problem))
+    from lodestone.core.logs import configure_logging
     from lodestone.core.paths import AppPaths
 
     paths = AppPaths.default()
+    configure_logging(paths)
     run: Callable[[argparse.Namespace, AppPaths], int] = getattr(args, "run", _run_window)
-    return _guarded(lambda: run(args, paths))
+    return _guarded(lambda: run(args, paths), args.command or "window")
 
 
-def _guarded(command: Callable[[], int]) -> int:
-    """Run a command; a refused file or a failed write becomes one line and exit status 1."""
+def _guarded(command: Callable[[], int], name: str = "command") -> int:
+    """Run a command; a refused file or a failed write becomes one line and exit status 1,
+    and goes to the log with its traceback."""
+    import logging
     import sqlite3
 
     from lodestone.core.storage.db import TrackerError
@@ -216,6 +220,7 @@ def _guarded(command: Callable[[], int]) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except (TrackerError, OSError, sqlite3.Error) as exc:
+        logging.getLogger("lodestone.cli").error("%s %s failed", PROG, name, exc_info=exc)
         return _fail(str(exc) or type(exc).__name__)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)

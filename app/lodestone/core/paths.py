@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 APP_NAME = "Lodestone"
@@ -24,11 +24,12 @@ class AppPaths:
     """The folders and files of one Lodestone installation.
 
     Logs go to `log_folder`, or else a `logs` folder in the data folder: paths made for a
-    test folder (`AppPaths(tmp_path)`) keep their logs there too.
+    test folder (`AppPaths(tmp_path)`) keep their logs there too. Two paths of the same data
+    folder are the same installation, wherever each writes its log.
     """
 
     data_dir: Path
-    log_folder: Path | None = None
+    log_folder: Path | None = field(default=None, compare=False)
 
     @classmethod
     def default(cls, environ: Mapping[str, str] | None = None) -> AppPaths:

@@ -20,6 +20,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from lodestone import __version__
+from lodestone.core.logs import configure_logging
 from lodestone.core.paths import AppPaths, resources_dir
 from lodestone.core.storage.db import NewerSchemaError, NotATrackerError, TrackerError
 from lodestone.core.storage.lock import LockedError
@@ -31,6 +32,7 @@ from lodestone.ui.collector import spare_long_lived
 from lodestone.ui.context import AppContext, settings_for
 from lodestone.ui.jobs.runner import Job
 from lodestone.ui.main_window import MainWindow
+from lodestone.ui.qt_messages import log_qt_messages
 
 HEADER_BYTES = 100  # SQLite's file header; the user_version is bytes 60-63
 
@@ -232,7 +234,9 @@ def last_file(paths: AppPaths) -> Path | None:
 
 def run_gui(db_path: Path, paths: AppPaths, example: bool = False, *,
             reopen_last: bool = False) -> int:  # fmt: skip
+    configure_logging(paths)
     app = make_application()
+    log_qt_messages()
     manager = WindowManager(paths)
     if example:
         from lodestone.core.samples.example import ensure_example
