@@ -272,3 +272,21 @@ def test_counts_for_a_query_that_moved_on_are_dropped(bar_and_model, qtbot, monk
     assert bar.query() != old
     qtbot.waitUntil(lambda: not job.running, timeout=5000)
     assert "kind" not in bar._counts
+
+
+def test_facet_counts_run_on_the_runner_and_a_failure_reaches_the_log(
+        bar_and_model, qtbot, monkeypatch, caplog):
+    from lodestone.ui.jobs.channel import Channel
+    from lodestone.ui.lists import filter_bar
+
+    def broken(conn, query, key):
+        raise MemoryError("too many kinds")
+
+    monkeypatch.setattr(filter_bar, "INLINE_COUNT_LIMIT", 0)
+    monkeypatch.setattr(filter_bar, "facet_counts", broken)
+    bar, _model = bar_and_model
+    assert isinstance(bar._counter, Channel)
+    with qtbot.waitSignal(bar._counter.failed):
+        bar._count_in_background("kind")
+    assert "kind" not in bar._counting and "kind" not in bar._counts
+    assert "Counting facet values failed" in caplog.text and "MemoryError" in caplog.text

@@ -254,3 +254,19 @@ def test_a_regroup_redraws_the_bars_it_keeps(qtbot, view, ctx) -> None:
     assert list(loans.opts["height"]) == [620e6, 10e6]  # the largest deal first
     [big] = [p for p in view.chart.placed if p.segment.key == "loan" and p.index == 0]
     assert view.chart.pixel(view.chart.widget_point(big)) == QColor(FIXED_COLOURS["loan"])
+
+
+def test_a_breakdown_that_fails_is_one_sentence_on_screen_and_a_traceback_in_the_log(
+        ctx, qtbot, monkeypatch, caplog):
+    from lodestone.ui.funding import view as funding_view
+
+    def broken(*args, **kwargs):
+        raise ArithmeticError("amounts do not add up")
+
+    monkeypatch.setattr(funding_view, "breakdown", broken)
+    widget = FundingView(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.status.text().startswith("The chart could not be computed"))
+    assert "\n" not in widget.status.text() and "amounts do not add up" in widget.status.text()
+    assert "The funding breakdown failed" in caplog.text and "in broken" in caplog.text

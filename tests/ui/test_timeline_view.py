@@ -471,3 +471,20 @@ def test_importing_the_view_does_not_load_pyqtgraph():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=Path(__file__).parent)
     assert result.stdout.strip() == "False"
+
+
+def test_the_timeline_asks_through_the_runner_and_a_failure_reaches_the_log(
+        ctx, make_view, monkeypatch, caplog):
+    from lodestone.ui.jobs.channel import Channel
+    from lodestone.ui.timeline import feed
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("lanes of nothing")
+
+    monkeypatch.setattr(feed, "lanes", broken)
+    view = make_view(ctx)
+    assert isinstance(view.loader, Channel)
+    assert view.status.text().startswith("The timeline could not be loaded: an unexpected "
+                                         "error stopped it (ZeroDivisionError: lanes of nothing)")
+    assert "A timeline query failed" in caplog.text
+    assert "Traceback" in caplog.text and "in broken" in caplog.text
