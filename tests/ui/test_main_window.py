@@ -362,3 +362,24 @@ def test_a_window_hidden_before_its_first_paint_counts_when_shown_again(
     with qtbot.waitSignal(win.firstPainted):
         win.show()
     qtbot.waitUntil(lambda: "3 deals" in win.counts_label.text())
+
+
+def test_the_status_counts_are_counted_off_the_gui_thread(example_ctx, qtbot, monkeypatch):
+    import threading
+
+    from lodestone.ui.lists import status_counts
+
+    def on_the_gui_thread(kind: str) -> int:
+        raise AssertionError("counted on the GUI thread, through the window's connection")
+
+    threads: list[int] = []
+    real = status_counts.count_kinds
+    monkeypatch.setattr(status_counts, "count_kinds",
+                        lambda conn: threads.append(threading.get_ident()) or real(conn))
+    monkeypatch.setattr(example_ctx.repo, "count", on_the_gui_thread)
+    label = status_counts.StatusCounts(example_ctx)
+    qtbot.addWidget(label)
+    label.count_all()
+    qtbot.waitUntil(lambda: label.text() != "")
+    assert threads and threading.get_ident() not in threads
+    assert label.text().startswith(f"{real(example_ctx.repo.conn)['company']:,} companies")
