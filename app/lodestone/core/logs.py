@@ -76,9 +76,9 @@ class _LoggingHook:
         self.previous(*args)
 
 
-def _log_uncaught(kind: type[BaseException], value: BaseException | None,
+def _log_uncaught(kind: type[BaseException], value: BaseException,
                   traceback: TracebackType | None) -> None:  # fmt: skip
-    log.critical("Uncaught %s", kind.__name__, exc_info=(kind, value, traceback))  # type: ignore[arg-type]
+    log.critical("Uncaught %s", kind.__name__, exc_info=(kind, value, traceback))
 
 
 def configure_logging(paths: AppPaths, level: int = logging.INFO) -> RotatingLogFile:
