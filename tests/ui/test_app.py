@@ -266,3 +266,33 @@ def test_the_upgrade_hint_reads_any_file_without_failing(tmp_path: Path, content
     path.write_bytes(content)
     assert app_module.stored_version(path) in (0, -1)
     assert app_module.stored_version(tmp_path / "missing.db") == 0
+
+
+def test_restoring_a_backup_copies_it_off_the_gui_thread_then_reopens(
+    manager: WindowManager, tmp_path: Path, qtbot, monkeypatch
+):
+    import threading
+
+    from lodestone.core.backups import backup as backup_module
+
+    path = tracker_with_company(tmp_path / "t.db", "First")
+    assert manager.open(path)
+    session = manager.window.ctx.session
+    saved = session.backup_now()
+    manager.window.ctx.repo.save(Company("Second"))
+    copied_on: list[int] = []
+    real = backup_module.restore_backup
+
+    def noting_thread(backup: Path, dest: Path):
+        copied_on.append(threading.get_ident())
+        return real(backup, dest)
+
+    monkeypatch.setattr(backup_module, "restore_backup", noting_thread)
+    manager.restore(saved.path)
+    assert manager.restoring is not None and manager.window is None  # under way
+    qtbot.waitUntil(lambda: manager.window is not None, timeout=20_000)
+    assert copied_on and threading.get_ident() not in copied_on
+    window = manager.window
+    assert window.ctx.session is session and session.lock is not None and session.lock.held
+    repo = window.ctx.repo
+    assert repo.find_company("First") is not None and repo.find_company("Second") is None

@@ -125,6 +125,20 @@ def open_session(parent: QWidget | None, path: Path, paths: AppPaths, *,
             recovered = True
 
 
+def restore_notice(backup: Path) -> QWidget:
+    """A window saying a backup is being restored (no Cancel: a half-done restore has nothing
+    to stop halfway), shown while no tracker window is open."""
+    from PySide6.QtWidgets import QProgressDialog
+
+    notice = QProgressDialog(f"Restoring the backup {backup.name}…", "", 0, 0)
+    notice.setCancelButton(None)
+    notice.setWindowTitle("Lodestone")
+    notice.setObjectName("restoreNotice")
+    notice.setMinimumDuration(0)
+    notice.show()
+    return notice
+
+
 def show_error(parent: QWidget | None, message: str) -> None:
     from PySide6.QtWidgets import QMessageBox
 
@@ -137,6 +151,7 @@ class WindowManager:
     def __init__(self, paths: AppPaths) -> None:
         self.paths = paths
         self.window: MainWindow | None = None
+        self.restoring: Job | None = None  # the copy of a backup, while it runs
 
     def open(self, path: Path, *, create: bool = False) -> bool:
         if not create and not path.exists():
@@ -193,22 +208,39 @@ class WindowManager:
         window.auto_backup.failed.connect(not_backed_up)
 
     def restore(self, backup: Path) -> None:
-        """Replace the open tracker with a backup, keeping the writer lock throughout."""
+        """Replace the open tracker with a backup, keeping the writer lock throughout. The copy
+        and its check (seconds for a big file) run as a job, while a notice says so."""
         old = self.window
         if old is None or old.ctx.session is None or not old.may_close():
             return
         session = old.ctx.session
+        notice = restore_notice(backup)  # shown first: the app never has no window at all
         old.ctx.notifier.detach()
         old.ctx.session = None  # the session lives on in the new window
         old.ctx.closed = True  # its connection is about to be replaced: nothing may read it
         old.close()
         old.deleteLater()
         self.window = None
+        session.repo.close()
+        job = Job(lambda _job: session.restore_file(backup), what="Restoring a backup")
+        job.failed.connect(
+            lambda message: show_error(notice, f"The backup could not be restored: {message}"))
+        job.finished.connect(lambda: self._restored(session, notice))
+        self.restoring = job
+        job.start()
+
+    def _restored(self, session: Session, notice: QWidget) -> None:
+        """The copy is done (or failed, and the file is as it was): open the tracker again."""
+        self.restoring = None
         try:
-            session.restore(backup)
+            session.reopen()
         except (TrackerError, OSError) as exc:
-            show_error(None, f"The backup could not be restored: {exc}")
+            notice.close()
+            show_error(None, f"The tracker could not be opened again: {exc}")
+            return
         self._show(session)
+        notice.close()
+        notice.deleteLater()
 
     def open_example(self) -> bool:
         from lodestone.core.samples.example import ensure_example

@@ -66,18 +66,33 @@ class Session:
     def restore(self, backup: Path) -> Path | None:
         """Replace the tracker with `backup`, keeping the lock; return where the old one went.
 
-        The repository is replaced: whoever holds `session.repo` must take the new one.
+        The repository is replaced: whoever holds `session.repo` must take the new one. The
+        window runs the same steps apart: the copy (`restore_file`, seconds for a big file)
+        as a background job, between closing the repository and `reopen` on its own thread.
         """
-        if self.lock is None:
-            raise PermissionError("a read-only session cannot restore a backup")
-        from lodestone.core.backups.backup import restore_backup
-
+        self._check_writable()
         self.repo.close()
         try:
-            aside = restore_backup(backup, self.path)
+            return self.restore_file(backup)
         finally:
-            self.repo = Repository(_open_locked(self.path, self.paths, self.lock, create=False))
-        return aside
+            self.reopen()
+
+    def restore_file(self, backup: Path) -> Path | None:
+        """Put a verified copy of `backup` in place of the tracker, whose repository the
+        caller has closed; on any thread (it opens no connection it keeps)."""
+        self._check_writable()
+        from lodestone.core.backups.backup import restore_backup
+
+        return restore_backup(backup, self.path)
+
+    def reopen(self) -> None:
+        """A new repository on the tracker (after `restore_file`), on the calling thread."""
+        assert self.lock is not None
+        self.repo = Repository(_open_locked(self.path, self.paths, self.lock, create=False))
+
+    def _check_writable(self) -> None:
+        if self.lock is None:
+            raise PermissionError("a read-only session cannot restore a backup")
 
     def close(self) -> None:
         self.repo.close()
