@@ -6,6 +6,7 @@ it). Run in a fresh process, as a start is."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -72,8 +73,13 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     folder = tmp_path_factory.mktemp("start")
     tracker = folder / "t.db"
     Repository.open(tracker).close()
+    # module-scoped: the autouse fixtures that keep the real home out have not run yet
+    private = {name: str(folder / name.lower()) for name in (
+        "LODESTONE_HOME", "LODESTONE_LOG_DIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
+        "XDG_STATE_HOME", "XDG_CACHE_HOME")}  # fmt: skip
     done = subprocess.run([sys.executable, "-c", CHILD, str(tracker)], capture_output=True,
-                          text=True, timeout=120, check=False)  # fmt: skip
+                          text=True, timeout=120, check=False,
+                          env={**os.environ, **private})  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.splitlines()[-1])
 
