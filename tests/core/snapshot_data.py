@@ -49,9 +49,15 @@ def fill(repo: Repository) -> Repository:
                     event_type="policy", tags=["Export controls"]))  # fmt: skip
     repo.save(Source(url="https://example.com/a?b=1,2", title="Quote \"this\"",
                      published=parse_fuzzy_date("Aug 2025"), accessed="2025-11-09"))  # fmt: skip
-    # Values no form accepts but a snapshot must carry unchanged: a negative amount and cells
-    # starting with a tab or a carriage return.
+    repo.conn.execute("UPDATE companies SET notes = char(9) || 'tab' WHERE id = ?", (gone.id,))
+    return repo
+
+
+def fill_unaccepted(repo: Repository) -> Repository:
+    """`fill`, and values no form accepts, which export must still write safely (a restore
+    refuses them): a negative amount and a cell starting with a carriage return."""
+    fill(repo)
     repo.conn.execute("UPDATE tranches SET amount_minor = -1050 WHERE id = 1")
-    repo.conn.execute("UPDATE companies SET notes = char(9) || 'tab', website = char(13) || 'cr' "
-                      "WHERE id = ?", (gone.id,))  # fmt: skip
+    gone = repo.conn.execute("SELECT id FROM companies WHERE name = 'Gone Mining'").fetchone()[0]
+    repo.conn.execute("UPDATE companies SET website = char(13) || 'cr' WHERE id = ?", (gone,))
     return repo

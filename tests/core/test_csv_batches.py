@@ -26,8 +26,9 @@ from lodestone.core.records.fuzzydate import parse_fuzzy_date
 from lodestone.core.records.model import Company, Deal, Event, Party, Source, Tranche
 from lodestone.core.records.money import parse_money
 from lodestone.core.storage import bulk_indexes
-from lodestone.core.storage.bulk_indexes import drop_indexes, recreate_indexes, search_index_sql
+from lodestone.core.storage.bulk_indexes import drop_indexes, recreate_indexes
 from lodestone.core.storage.repository import Repository
+from lodestone.core.storage.search_text import index_ids_sql
 from names_data import assert_all_current
 
 DEALS = ("Title,Recipient,Funder,Type,Amount,Currency,Announced,Status,Description,Country,"
@@ -108,10 +109,10 @@ def test_search_text_party_names_and_history_are_as_a_form_leaves_them(
     assert_all_current(repo)
     deal = deals(repo)[5]
     (entry,) = repo.history("deal", deal.id)  # type: ignore[arg-type]
-    assert (entry.action, entry.after) == ("create", {"imported_from": "in.csv", "row": 7})
+    assert (entry.action, entry.origin) == ("create", "in.csv, row 7")
     agency = repo.find_company("Agency 2")
-    assert agency is not None and [e.after for e in repo.history("company", agency.id)] == [
-        {"imported_from": "in.csv", "row": 4}]  # the first row naming it
+    assert agency is not None and [e.origin for e in repo.history("company", agency.id)] == [
+        "in.csv, row 4"]  # the first row naming it
     assert len(repo.history("company", existing.id)) == 1  # its own, from the form
 
 
@@ -248,7 +249,7 @@ def test_search_text_joined_in_sql_is_the_repositorys(repo: Repository, kind: st
     ids = [repo.save(r).id for r in records[kind]]
     table = f"{ {'company': 'companies'}.get(kind, kind + 's') }_fts"
     repo.conn.execute(f"DELETE FROM {table}")
-    repo.conn.execute(search_index_sql(kind), (json.dumps(ids),))
+    repo.conn.execute(index_ids_sql(kind), (json.dumps(ids),))
     stored = dict(repo.conn.execute(f"SELECT rowid, text FROM {table}").fetchall())
     assert set(ids) <= set(stored)
     assert all(stored[i] == repo.search_text(kind, i) for i in stored)

@@ -63,7 +63,7 @@ def test_workers_store_and_report_what_a_thread_does(tmp_path: Path) -> None:
     same_reports(a, b)
     assert snapshot(two) == snapshot(one)
     (entry,) = two.history("deal", deals(two)[9].id)  # type: ignore[arg-type]
-    assert entry.after == {"imported_from": "in.csv", "row": 11}
+    assert entry.origin == "in.csv, row 11"
 
 
 @pytest.mark.parametrize("skip_invalid", [False, True])

@@ -216,7 +216,7 @@ def test_write_example_refuses_an_analysts_tracker(tmp_path):
 
 def test_load_is_one_transaction_with_one_notification_per_kind(empty):
     calls: list[str] = []
-    empty.subscribe(lambda kind, changed: calls.append(kind))
+    empty.subscribe(lambda change: calls.append(change.kind))
     load_example(empty, default_example_path())
     assert sorted(calls) == sorted(set(calls)) and set(calls) == set(RECORD_KINDS)
 

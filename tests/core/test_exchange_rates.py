@@ -20,7 +20,7 @@ from lodestone.core.storage.repository import InvalidRecord, RecordNotFound, Rep
 
 def test_add_list_and_delete(repo: Repository) -> None:
     heard: list = []
-    repo.subscribe(lambda kind, ids: heard.append((kind, ids)))
+    repo.subscribe(lambda change: heard.append((change.kind, change.ids)))
     first = add_rate(repo, "EUR", "USD", "2025-01-01", " 1.0825 ")
     add_rate(repo, "JPY", "USD", "2024-06-30", "0.0067")
     add_rate(repo, "EUR", "GBP", "2025-01-01", "0.83")

@@ -21,7 +21,6 @@ from lodestone.core.samples.generate import (
     DEFERRED_INDEX_TABLES,
     MAX_COUNT,
     GenerateSpec,
-    _bulk_search_sql,
     generate_tracker,
 )
 from lodestone.core.samples.synthetic import COLUMNS
@@ -32,9 +31,11 @@ from lodestone.core.samples.words import (
     PRODUCTS,
 )
 from lodestone.core.storage.bulk_indexes import drop_indexes
+from lodestone.core.storage.change_log import created_between_sql
 from lodestone.core.storage.check import check_tracker
 from lodestone.core.storage.db import TrackerError, open_tracker
 from lodestone.core.storage.repository import Repository
+from lodestone.core.storage.search_text import index_range_sql
 
 SMALL = GenerateSpec(companies=60, deals=150, events=1_500, seed=11)
 _TIMESTAMPS = {"created_at", "updated_at"}
@@ -190,9 +191,10 @@ def test_bulk_search_text_never_scans_without_the_deferred_indexes(tmp_path: Pat
         conn.execute("BEGIN")
         drop_indexes(conn, DEFERRED_INDEX_TABLES, keep_unique=False)
         for kind in ("company", "deal", "event"):
-            plan = [r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {_bulk_search_sql(kind)}",
-                                               (1, 2))]
-            assert not [step for step in plan if step.startswith("SCAN")], plan
+            for sql, params in ((index_range_sql(kind), (1, 2)),
+                                (created_between_sql(kind), ("generated", 1, 2))):
+                plan = [r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+                assert not [step for step in plan if step.startswith("SCAN")], plan
     finally:
         conn.close()
 

@@ -134,7 +134,8 @@ def test_saving_unchanged_record_logs_nothing(repo: Repository, magnet_deal: Dea
 
 def test_listeners_hear_after_commit_only(repo: Repository):
     heard = []
-    repo.subscribe(lambda kind, ids: heard.append((kind, ids, repo.conn.in_transaction)))
+    repo.subscribe(lambda change: heard.append((change.kind, change.ids,
+                                               repo.conn.in_transaction)))
     company = repo.save(Company("Phoenix Tailings"))
     assert heard == [("company", (company.id,), False)]
     with pytest.raises(RuntimeError):

@@ -31,6 +31,7 @@ SHIPPED = {
     "0009_company_names": "2f52c8ddee91161198afeb0d2be15260a045fd9a7599a6e9395c3caef040712d",
     "0010_tranche_ids": "fdc137975c05406397087669b928e1b15195c68ba0981c61aa5dbbde74f188ee",
     "0011_open_vocabularies": "db9a91d5d2af7571fbcbd1ce0e7aa85d600de919bbc9479674e909669f2e5d65",
+    "0012_change_origin": "71e00ec9473befd261a249885764c9930478eb96bda5cb56567b05a3153c985e",
 }
 
 # Run in a child: a later release's vocabularies, set before the schema is first imported.

@@ -14,7 +14,7 @@ from lodestone.core.snapshots import format as snapshot_format
 from lodestone.core.snapshots.export import SnapshotError, export_snapshot, import_snapshot
 from lodestone.core.snapshots.format import FILES, MANIFEST, describe_files
 from lodestone.core.storage.repository import Repository
-from snapshot_data import INJECTION, cell, fill, read_rows, table_counts
+from snapshot_data import INJECTION, cell, fill, fill_unaccepted, read_rows, table_counts
 
 
 @pytest.fixture
@@ -55,9 +55,14 @@ def test_manifest_lists_versions_counts_and_checksums(full: Repository, tmp_path
         assert len(read_rows(dest / name)) - 1 == entry["rows"] == table_counts(full)[name[:-4]]
 
 
-def test_spreadsheet_escaping_and_numbers(full: Repository, tmp_path: Path) -> None:
+@pytest.fixture
+def unaccepted(repo: Repository) -> Repository:
+    return fill_unaccepted(repo)
+
+
+def test_spreadsheet_escaping_and_numbers(unaccepted: Repository, tmp_path: Path) -> None:
     dest = tmp_path / "snap"
-    export_snapshot(full.conn, dest)
+    export_snapshot(unaccepted.conn, dest)
     assert cell(dest, "companies.csv", 14, "name") == "'" + INJECTION
     assert cell(dest, "companies.csv", 14, "stages") == "mining; magnets"
     assert cell(dest, "companies.csv", 16, "notes") == "'\ttab"
@@ -74,6 +79,28 @@ def test_spreadsheet_escaping_and_numbers(full: Repository, tmp_path: Path) -> N
     text = (dest / "companies.csv").read_text(encoding="utf-8")
     assert '"\'=HYPERLINK(""http://example.com"")"' in text  # RFC 4180 quoting and doubling
     assert not text.startswith("\ufeff") and "\r\n" not in text.split("\n")[0]
+
+
+@pytest.mark.parametrize(("fault", "where"), [
+    ("UPDATE tranches SET amount_minor = -1050 WHERE id = 1",
+     r"tranches.csv line 2, field amount: Amount cannot be negative"),
+    ("UPDATE companies SET website = char(13) || 'cr' WHERE name = 'Gone Mining'",
+     r"companies.csv line 20, field website: Website contains a control character"),
+    ("UPDATE companies SET ticker = 'NASDAQ:AREC' WHERE id = 1",
+     r"companies.csv line 2, field ticker: Ticker 'NASDAQ:AREC' holds two things"),
+])  # fmt: skip
+def test_restore_refuses_a_record_the_forms_refuse(full: Repository, tmp_path: Path,
+                                                   fault: str, where: str) -> None:  # fmt: skip
+    full.conn.execute(fault)
+    export_snapshot(full.conn, tmp_path / "snap")
+    with pytest.raises(SnapshotError, match=where):
+        import_snapshot(tmp_path / "restored.db", tmp_path / "snap")
+    restored = Repository.open(tmp_path / "restored.db")
+    try:
+        assert restored.counts() == {"company": 0, "deal": 0, "event": 0, "source": 0,
+                                     "tranche": 0}
+    finally:
+        restored.close()
 
 
 def test_excel_option_adds_bom_and_crlf_and_restores_the_same(full: Repository,

@@ -8,8 +8,9 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from lodestone.core.records.kinds import validate
 from lodestone.core.records.model import Company, Deal, Party
 from lodestone.core.records.money import CURRENCY_DIGITS, Money, to_decimal_string
 from lodestone.core.snapshots.cells import (
@@ -53,9 +54,11 @@ def test_sql_cell_is_the_python_rule_and_reads_back(text: str) -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(notes=st.one_of(_TEXT, _FORMULA_LIKE), minor=st.integers(-(2**63) + 1, 2**63 - 1),
+@given(notes=st.one_of(_TEXT, _FORMULA_LIKE), minor=st.integers(0, 2**63 - 1),
        currency=st.sampled_from(sorted(CURRENCY_DIGITS)))  # fmt: skip
 def test_text_and_money_survive_a_file_round_trip(notes: str, minor: int, currency: str) -> None:
+    """Any notes and amount a form accepts (a restore refuses the others, as a form does)."""
+    assume(not validate(Company("Acme", notes=notes)))
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         repo = Repository.open(root / "a.db")

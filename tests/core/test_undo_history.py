@@ -87,7 +87,7 @@ def test_limit_keeps_the_newest_steps(repo: Repository):
 def test_a_composite_is_one_step_undone_in_one_transaction(history: UndoHistory,
                                                            repo: Repository):  # fmt: skip
     seen: list[str] = []
-    repo.subscribe(lambda kind, ids: seen.append(kind))
+    repo.subscribe(lambda change: seen.append(change.kind))
     parts = [save_operation(repo, Company(name)) for name in ("A Corp", "B Corp")]
     history.run(Composite(parts, text="Add Two Companies"))
     assert names(repo) == ["A Corp", "B Corp"] and seen == ["company"]  # one notice

@@ -12,7 +12,9 @@ from lodestone.core.lists.queries import LIST_LAYOUTS, ListQuery
 from lodestone.core.records.fuzzydate import parse_fuzzy_date
 from lodestone.core.records.model import Company, Deal, Event, Party
 from lodestone.core.records.money import parse_money
-from lodestone.ui.lists.model import MAX_PAGES, PAGE_SIZE, RecordListModel
+from lodestone.core.storage.changes import Change
+from lodestone.core.storage.repository import Repository
+from lodestone.ui.lists.model import MAX_EXACT, MAX_PAGES, PAGE_SIZE, RecordListModel
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QTableView
 
@@ -161,15 +163,16 @@ def test_contract_holds_while_records_are_added_edited_and_deleted(ctx, qtmodelt
     assert set(signals.take()) == {("change", r, r) for r in named}
     assert {shown[r] for r in named} == {"MP Materials Corp"}
 
-    # an edit that moves a record elsewhere in the order, and several records at once: reset
+    # an edit that moves a record elsewhere in the order: out of its row, into its new one
     moved = repo.get("event", first[0])
     moved.date = parse_fuzzy_date("2021-06")
     repo.save(moved)
-    assert signals.take() == [("reset",)]
+    assert signals.take() == [("remove", 0, 0), ("insert", 30, 30)]
+    # several records at once: exactly their rows
     with repo.transaction():
         repo.delete("event", first[1])
         repo.delete("event", first[2])
-    assert signals.take() == [("reset",)]
+    assert signals.take() == [("remove", 0, 1)]
     expected = sorted(
         (e for e in (repo.get("event", i) for i in [*first, new.id]) if e.id not in first[1:3]),
         key=lambda e: (e.date.start, e.id),
@@ -325,3 +328,82 @@ def test_a_search_counts_its_matches_once_per_keystroke_and_commit(ctx, monkeypa
     assert model.id_at(0) is not None and counted == ["n"]
     ctx.repo.save(Event("New licence", parse_fuzzy_date("2026")))
     assert model.rowCount() == 301 and counted == ["n", "n"]
+
+
+def test_each_change_announces_exactly_its_rows(ctx, qtmodeltester):
+    """Created, updated (in place and moved), deleted and restored records, one or several at
+    once, each announced by exactly their rows, in the live list and in the Trash; Qt's model
+    tester checks the contract through every step."""
+    repo = ctx.repo
+    first = add_events(repo, 12)
+    live, trash = RecordListModel(ctx, "event"), RecordListModel.trash(ctx, "event")
+    qtmodeltester.check(live)
+    qtmodeltester.check(trash)
+    seen, seen_trash = Signals(live), Signals(trash)
+
+    def both() -> tuple[list, list]:
+        qtmodeltester.check(live)
+        qtmodeltester.check(trash)
+        return seen.take(), seen_trash.take()
+
+    with repo.transaction():  # two created at once, apart: two single-row insertions
+        early = repo.save(Event("Early", parse_fuzzy_date("2020-01-02"), event_type="policy"))
+        late = repo.save(Event("Late", parse_fuzzy_date("2020-01-09"), event_type="policy"))
+    assert both() == ([("insert", 2, 2), ("insert", 10, 10)], [])
+    assert live.id_at(2) == early.id and live.id_at(10) == late.id
+
+    edited = repo.get("event", first[5])
+    edited.description = "a cell the list does not show"
+    edited.title = "Retitled"
+    repo.save(edited)
+    assert both() == ([("change", 6, 6)], [])
+
+    moved = repo.get("event", first[0])
+    moved.date = parse_fuzzy_date("2020-01-07")
+    repo.save(moved)
+    assert both() == ([("remove", 0, 0), ("insert", 6, 6)], [])
+    assert live.id_at(6) == first[0]
+
+    gone = (first[1], first[3], first[4], first[9])
+    with repo.transaction():  # four deleted: the last row first, then a run of two, then one
+        for record_id in gone:
+            repo.delete("event", record_id)
+    assert both() == ([("remove", 11, 11), ("remove", 3, 4), ("remove", 0, 0)],
+                      [("insert", 0, 3)])
+    assert not set(gone) & set(ids(live)) and ids(trash) == list(gone)
+
+    repo.restore("event", first[3])
+    assert both() == ([("insert", 2, 2)], [("remove", 1, 1)])
+    assert live.id_at(2) == first[3] and live.rowCount() == 11 and trash.rowCount() == 3
+
+
+def test_a_change_committed_elsewhere_is_delivered_through_the_notifier(ctx, qtmodeltester):
+    """An import writes through a connection of its own; the changes its report carries,
+    passed to the notifier, place its records as exactly as a form's save."""
+    add_events(ctx.repo, 5)
+    model = RecordListModel(ctx, "event")
+    qtmodeltester.check(model)
+    seen = Signals(model)
+    changes: list[Change] = []
+    ctx.notifier.change.connect(changes.append)
+    other = Repository.open(ctx.path)
+    try:
+        other.subscribe(changes.append)
+        added = other.save(Event("Imported", parse_fuzzy_date("2020-01-03"), event_type="shipment"))
+    finally:
+        other.close()
+    assert seen.take() == [] and model.rowCount() == 5  # this connection heard nothing
+    (change,) = changes
+    ctx.notifier.deliver(change)
+    assert changes[-1] == Change("event", (added.id,), "created")
+    assert seen.take() == [("insert", 3, 3)] and model.id_at(3) == added.id
+    qtmodeltester.check(model)
+
+
+def test_a_large_change_is_a_reset(ctx, qtmodeltester):
+    add_events(ctx.repo, 3)
+    model = RecordListModel(ctx, "event")
+    qtmodeltester.check(model)
+    seen = Signals(model)
+    add_events(ctx.repo, MAX_EXACT + 1, start=dt.date(2021, 1, 1))
+    assert seen.take() == [("reset",)] and model.rowCount() == MAX_EXACT + 4

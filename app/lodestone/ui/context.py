@@ -13,26 +13,34 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from lodestone.core.history.operations import Operation
 from lodestone.core.history.undo import UndoHistory
 from lodestone.core.paths import AppPaths
+from lodestone.core.storage.changes import Change
 from lodestone.core.storage.repository import Repository
 from lodestone.core.tracker.session import Session
 from lodestone.ui.history_stack import HistoryStack
 
 
 class ChangeNotifier(QObject):
-    """Turns the repository's after-commit callbacks into a Qt signal: changed(kind, ids)."""
+    """Passes the tracker's after-commit notices on as Qt signals: `change(Change)` says which
+    records of which kind were created, updated, deleted or restored (the list models insert,
+    remove and refresh exactly those rows); `changed(kind, ids)` is the same news for views
+    that only re-read whatever shows that kind."""
 
+    change = Signal(object)  # a core Change
     changed = Signal(str, list)
 
     def __init__(self, repo: Repository, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._repo = repo
-        repo.subscribe(self._emit)
+        repo.subscribe(self.deliver)
 
-    def _emit(self, kind: str, ids: tuple[int, ...]) -> None:
-        self.changed.emit(kind, list(ids))
+    def deliver(self, change: Change) -> None:
+        """Pass one committed change on (also for a change committed through another
+        connection: an import run in the background)."""
+        self.change.emit(change)
+        self.changed.emit(change.kind, list(change.ids))
 
     def detach(self) -> None:
-        self._repo.unsubscribe(self._emit)
+        self._repo.unsubscribe(self.deliver)
 
 
 def settings_for(paths: AppPaths) -> QSettings:

@@ -156,8 +156,9 @@ def import_csv(
                 return report
             if store is not None:
                 _finish(store, ticker, before_write)
-                conn.execute("COMMIT")
+                store.writes.commit()
                 report.written = True
+                report.changes = store.writes.committed
         finally:
             if store is not None:
                 store.close()

@@ -17,6 +17,7 @@ from lodestone.core.csvio.company_match import NewCompany
 from lodestone.core.csvio.mapping import ColumnMapping
 from lodestone.core.csvio.rows import CellError, RowResult
 from lodestone.core.csvio.source import CsvSource
+from lodestone.core.storage.changes import Change
 
 LISTED = 50  # problems and names listed one by one in the report's lines
 
@@ -38,6 +39,7 @@ class CsvImportReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     rejected_file: Path | None = None
+    changes: list[Change] = field(default_factory=list)  # what the committed import changed
 
     @property
     def errors(self) -> list[CellError]:

@@ -6,10 +6,10 @@ out each batch's records where it is parsed; here each table's rows of a batch g
 with one statement that reads them from one JSON parameter, so SQLite works with the
 interpreter lock released while the next batch is parsed (and the window stays responsive).
 
-Each stored record is indexed for search, in SQL, with the text `Repository.search_text` gives
-it, and has its "create" entry in the change log: one naming the file and row it was imported
-from (its values at that moment are the values it holds until its first edit, and every edit
-logs the values it replaced). The indexes of the tables a big import fills are dropped and
+Each batch's records are then handed to the tracker's write layer (`storage.writes`), which
+logs each one whole with the file and row it was imported from, indexes it for search and
+announces it, exactly as for a record saved from a form, with one statement per batch.
+The indexes of the tables a big import fills are dropped and
 built again at the end, inside the same transaction.
 """
 
@@ -28,9 +28,9 @@ from lodestone.core.storage.bulk_indexes import (
     Index,
     drop_indexes,
     recreate_indexes,
-    search_index_sql,
     worth_deferring,
 )
+from lodestone.core.storage.writes import Writes
 
 CACHE_KIB = 256 * 1024  # a larger page cache while an import writes (256 MiB at most)
 # Tables whose indexes are rebuilt after a big import, by the kind of record that fills them.
@@ -39,9 +39,6 @@ _FILLED_BY = {"companies": "company", "deals": "deal", "deal_parties": "deal", "
 # Indexes still read while rows go in: indexing a batch for search reads a deal's tranches, and
 # a company stored before its parent is found again by its parent's id when the parent comes.
 _READ_BY = {"tranches": "deal_id", "companies": "parent_id"}
-_LOG_SQL = ("INSERT INTO change_log (record_kind, record_id, action, after) "
-            "SELECT ?, value ->> 0, 'create', json_object('imported_from', ?, 'row', value ->> 1) "
-            "FROM json_each(?)")  # fmt: skip
 _SOURCE_SQL = "SELECT id FROM sources WHERE url = ? AND deleted_at IS NULL ORDER BY id"
 _STRING = re.compile(r"'((?:[^']|'')*)'")
 _INTEGER = re.compile(r"-?[0-9]+")
@@ -77,6 +74,7 @@ class CsvStore:
 
     def __init__(self, conn: sqlite3.Connection, file_name: str) -> None:
         self.conn = conn
+        self.writes = Writes(conn)
         self.file_name = file_name
         self.deferred: list[Index] = []
         self.started = False
@@ -108,8 +106,12 @@ class CsvStore:
             self.conn.execute(insert_sql(table), (table.rows,))
         self._citations(batch)
         for kind, created in batch.created.items():
-            self.conn.execute(search_index_sql(kind), (to_json([i for i, _ in created]),))
-            self.conn.execute(_LOG_SQL, (kind, self.file_name, to_json(created)))
+            self.writes.created(kind, (), rows=[(record_id, self.origin(row))
+                                                for record_id, row in created])  # fmt: skip
+
+    def origin(self, row: int) -> str:
+        """Where a record came from, as its change-log entry says it."""
+        return f"{self.file_name}, row {row}"
 
     def _citations(self, batch: Batch) -> None:
         """A source per distinct URL (an existing one when the tracker has it), cited by the

@@ -133,7 +133,7 @@ def add_rate(repo: Repository, currency: str, base: str, date: str, rate: str,
             (None if taken else rate_id, currency, base, date, format(value, "f")),
         )
         rate_id = int(cursor.lastrowid or 0)
-        repo.announce(RATE_KIND, rate_id)
+        repo.announce(RATE_KIND, rate_id, "created")
     return ExchangeRate(currency, base, date, value, rate_id)
 
 
@@ -169,7 +169,7 @@ def delete_rate(repo: Repository, rate_id: int) -> None:
         cursor = repo.conn.execute("DELETE FROM exchange_rates WHERE id = ?", (rate_id,))
         if cursor.rowcount != 1:
             raise RecordNotFound(f"no exchange rate with id {rate_id}")
-        repo.announce(RATE_KIND, rate_id)
+        repo.announce(RATE_KIND, rate_id, "deleted")
 
 
 class Converter:

@@ -244,15 +244,18 @@ def in_list(conn: sqlite3.Connection, query: ListQuery, record_id: int) -> bool:
 
 
 def row_position(
-    conn: sqlite3.Connection, query: ListQuery, record_id: int, matches: int | None = None
+    conn: sqlite3.Connection, query: ListQuery, record_id: int, matches: int | None = None,
+    *, probe: ListQuery | None = None,
 ) -> int | None:
     """Where a record sits in the list (for selecting it after a save), or None.
 
     Counts the rows that sort before it, which the sort indexes answer without numbering
-    every row of the list.
+    every row of the list. With `probe`, the record need only match that query: its
+    position is where it would sit among the list's rows (where a record just moved to the
+    Trash was, among those left in the list).
     """
     spec = query.spec
-    where = _where(query, match=PROBE)
+    where = _where(probe or query, match=PROBE)
     terms = sort_terms(query)
     selected = ", ".join(terms)
     values = conn.execute(

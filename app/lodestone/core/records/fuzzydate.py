@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 
 MIN_YEAR, MAX_YEAR = 1000, 9999
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -113,6 +113,8 @@ class FuzzyDate:
     @classmethod
     def from_iso(cls, iso: str) -> FuzzyDate:
         """Read only the canonical forms (what storage holds); DateError otherwise."""
+        if cls is FuzzyDate and isinstance(iso, str):
+            return _stored(iso)
         return cls(iso, _bounds(iso)[0])
 
     @classmethod
@@ -323,3 +325,10 @@ def format_range(start: FuzzyDate, end: FuzzyDate | None) -> str:
     if end.end < start.start:
         raise DateError(f"the range {start.display()} – {end.display()} ends before it starts")
     return f"{start.display()} – {end.display()}"
+
+
+@lru_cache(maxsize=65536)
+def _stored(iso: str) -> FuzzyDate:
+    """A stored date, read once: a list or a restore reads the same few thousand dates over
+    and over, and a FuzzyDate never changes."""
+    return FuzzyDate(iso, _bounds(iso)[0])

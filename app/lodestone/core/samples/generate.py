@@ -1,9 +1,10 @@
 """Filling a new tracker with synthetic records in bulk, fast enough for a million events.
 
-The repository saves one record per transaction with a change log and an index update: right
-for a form, far too slow for a load test. Here rows go in with `executemany` in large batches,
-many per transaction, and the full-text index is filled from the same search-text parts the
-repository reads, so a generated tracker searches exactly like a hand-made one.
+The repository saves one record per transaction: right for a form, far too slow for a load
+test. Here rows go in with `executemany` in large batches, many per transaction, each row
+checked by the forms' rules first (on the thread that makes the next batch), and each batch is
+handed to the tracker's write layer (`storage.writes`), which logs, indexes and announces it
+as it does a record saved from a form: a generated tracker searches like a hand-made one.
 
 Only an empty tracker (or a new file) is filled: generating into an analyst's records would
 bury them under invented ones.
@@ -26,7 +27,9 @@ from lodestone.core.records.kinds import record_kind
 from lodestone.core.samples.synthetic import COLUMNS, Batch, SyntheticTracker, batches
 from lodestone.core.storage.bulk_indexes import drop_indexes, recreate_indexes
 from lodestone.core.storage.check import ensure_no_records
+from lodestone.core.storage.row_checks import first_refused
 from lodestone.core.storage.stored_names import names_filled_at_end
+from lodestone.core.storage.writes import Writes
 from lodestone.core.tracker.session import open_for_writing
 
 Progress = Callable[[str, int, int], None]
@@ -76,20 +79,16 @@ def _insert_sql(table: str) -> str:
             f"VALUES ({', '.join('?' * len(columns))})")
 
 
-def _bulk_search_sql(kind: str) -> str:
-    """The kind's search-text parts, as the repository reads them, for a range of ids."""
-    described = record_kind(kind)
-    return (f"SELECT id, {', '.join(described.search_parts)} FROM {described.table} "
-            "WHERE id BETWEEN ? AND ?")
-
-
-def _index_search_text(conn: sqlite3.Connection, kind: str, first: int, last: int) -> None:
-    """Fill `<table>_fts` for ids first..last, joining the parts as the repository does."""
-    rows = conn.execute(_bulk_search_sql(kind), (first, last))
-    conn.executemany(
-        f"INSERT INTO {record_kind(kind).search_table} (rowid, text) VALUES (?, ?)",
-        ((row[0], " ".join(str(v) for v in row[1:] if v)) for row in rows),
-    )
+def _checked(batch: Batch) -> Batch:
+    """The batch, once every row passes the forms' rules (ValueError naming the first that
+    does not: a fault of the generator, never of the analyst)."""
+    for table, rows in batch.items():
+        refused = first_refused(table, COLUMNS[table], rows)
+        if refused is not None:
+            position, error = refused
+            raise ValueError(f"generated {table} row {rows[position][0]} is invalid: "
+                             f"{error.field}: {error.message}")  # fmt: skip
+    return batch
 
 
 def _write(conn: sqlite3.Connection, batch: Batch) -> None:
@@ -125,13 +124,15 @@ def _fill(conn: sqlite3.Connection, spec: GenerateSpec, timestamp: str,
     plan = (("company", source.companies, spec.companies),
             ("deal", source.deals, spec.deals),
             ("event", source.events, spec.events))
-    work = ((kind, total, *batch) for kind, make, total in plan
-            for batch in batches(make, total, BATCH_SIZE))
+    work = ((kind, total, first, count, _checked(rows)) for kind, make, total in plan
+            for first, count, rows in batches(make, total, BATCH_SIZE))
+    writes = Writes(conn)
+    origin = f"the generator (seed {spec.seed})"
     phase_start = time.perf_counter()
     for kind, total, first, count, rows in _prefetched(work):
-        with _transaction(conn):
+        with writes.transaction():
             _write(conn, rows)
-            _index_search_text(conn, kind, first, first + count - 1)
+            writes.created_between(kind, first, first + count - 1, origin, announce=False)
         if progress is not None:
             progress(record_kind(kind).table, first + count - 1, total)
         if first + count - 1 == total:

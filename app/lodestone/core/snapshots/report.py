@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from lodestone.core.snapshots.format import Manifest
+from lodestone.core.storage.changes import Change
 
 MAX_LISTED = 1000  # conflicts described one by one; the rest are counted
 
@@ -37,6 +38,7 @@ class ImportReport:
     unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     conflicts: list[Conflict] = field(default_factory=list)
     conflict_count: int = 0
+    changes: list[Change] = field(default_factory=list)  # what the committed import changed
 
     def add_conflict(self, conflict: Conflict) -> None:
         """Count a conflict; describe the first MAX_LISTED (a snapshot of another tracker

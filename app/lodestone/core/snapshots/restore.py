@@ -7,7 +7,8 @@ ones are reported as conflicts and left as they are (`created_at`/`updated_at` a
 compared: saving a record unchanged must not make it a conflict). A new row that cannot go in
 (another company already has its name) is a conflict too, and so is every new row that refers
 to it. Anything else wrong in the snapshot refuses the whole import, naming file, line and
-column. The full-text index is rebuilt for the imported records by the repository's own code.
+column; so does a row the forms would refuse (`storage.row_checks`). The imported records are
+logged, indexed for search and announced by the tracker's write layer (`storage.writes`).
 """
 
 from __future__ import annotations
@@ -37,10 +38,10 @@ from lodestone.core.snapshots.report import Conflict, ImportReport
 from lodestone.core.storage.bulk_indexes import drop_indexes, recreate_indexes
 from lodestone.core.storage.check import count_records
 from lodestone.core.storage.db import open_tracker
-from lodestone.core.storage.repository import Repository
+from lodestone.core.storage.row_checks import first_refused
 from lodestone.core.storage.schema import SCHEMA_VERSION
-from lodestone.core.storage.search_bulk import index_new_records
 from lodestone.core.storage.stored_names import names_filled_at_end
+from lodestone.core.storage.writes import Writes
 
 BATCH_ROWS = 1000
 CACHE_KIB = 256 * 1024  # a larger page cache for the duration of an import (256 MiB at most)
@@ -77,6 +78,7 @@ class _Merger:
         self.disputed: dict[str, set[int]] = defaultdict(set)  # rows that differ from ours
         self.inserted: dict[str, set[int]] = defaultdict(set)  # new records (to index)
         self.touched: dict[str, set[int]] = defaultdict(set)  # records with new children
+        self.writes = Writes(conn)
 
     def specs(self) -> list[FileSpec]:
         specs = list(FILES)
@@ -93,7 +95,6 @@ class _Merger:
 
     def run(self) -> None:
         CellFunctions().register(self.conn)
-        repo = Repository(self.conn)
         cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
         self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self.conn.execute("BEGIN IMMEDIATE")
@@ -107,14 +108,17 @@ class _Merger:
                 for spec in self.specs():
                     self._load(spec)
             recreate_indexes(self.conn, deferred, self.ticker.check)
-            self._reindex(repo)
+            self._record_imports()
             self._commit()
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            self.writes.forget()
             raise
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+        self.writes.deliver()
+        self.report.changes = self.writes.committed
 
     def _commit(self) -> None:
         try:
@@ -164,6 +168,7 @@ class _Merger:
         key_at = [position[k] for k in spec.key]
         keyed = [(line, cells, values, tuple(values[i] for i in key_at))
                  for line, cells, values in batch]  # fmt: skip
+        self._check(spec, batch)
         existing = self._existing(spec, [k for *_, k in keyed]) if not self.report.restored else {}
         new = []
         for line, cells, values, key in keyed:
@@ -174,13 +179,23 @@ class _Merger:
                 else:
                     self.report.unchanged[spec.name] += 1
                 continue
-            blocker = self._blocker(spec, values, position)
+            kept_out = any(self.missing.values()) or any(self.disputed.values())
+            blocker = self._blocker(spec, values, position) if kept_out else ""
             if blocker:
                 self._conflict(spec, key, line, blocker, self.missing)
                 continue
             new.append((line, key, values))
         self._insert(spec, new, position)
         self.ticker.advance(len(batch))
+
+    def _check(self, spec: FileSpec, batch: list[tuple[int, list[str], tuple[Any, ...]]]) -> None:
+        """Refuse the snapshot at the first row the forms would refuse."""
+        columns = [c.db for c in spec.columns] + list(derived_columns(spec.table))
+        refused = first_refused(spec.table, columns, (values for *_, values in batch))
+        if refused is not None:
+            position, error = refused
+            raise SnapshotError(f"{spec.name} line {batch[position][0]}, field {error.field}: "
+                                f"{error.message}")  # fmt: skip
 
     def _differences(self, spec: FileSpec, line: str, cells: list[str]) -> str:
         ours = next(csv.reader(io.StringIO(line)))
@@ -251,16 +266,26 @@ class _Merger:
                        self.missing)
         return False
 
-    # -- the full-text index --------------------------------------------------------------
+    # -- the change log, the full-text index and the notices ------------------------------
 
-    def _reindex(self, repo: Repository) -> None:
-        """Index the imported records, and re-index those that gained parties or companies,
-        with the repository's own search text."""
+    def _record_imports(self) -> None:
+        """Log, index and announce the imported records through the write layer; the records
+        that gained parties, tranches or companies are indexed again and announced."""
+        origin = self.snapshot.source.name
         for kind, table in RECORD_TABLES.items():
-            new = self._all_ids(table) if self.report.restored else sorted(self.inserted[kind])
-            index_new_records(repo, kind, new, self.ticker.advance)
-            for record_id in sorted(self.touched[kind] - self.inserted[kind]):
-                repo.reindex(kind, record_id)
+            if self.report.restored:
+                ids = list(self._all_ids(table))
+                if ids:
+                    self.writes.created_between(kind, ids[0], ids[-1], origin, announce=False)
+                    self.writes.changed(kind, "created", ids)
+            else:
+                self.writes.created(kind, sorted(self.inserted[kind]), origin)
+            entry = self.snapshot.manifest.files.get(f"{table}.csv")
+            self.ticker.advance(0 if entry is None else entry.rows)
+            touched = sorted(self.touched[kind] - self.inserted[kind])
+            if touched:
+                self.writes.index(kind, touched)
+                self.writes.changed(kind, "updated", touched)
 
     def _all_ids(self, table: str) -> Iterator[int]:
         """Every id of `table`, a page at a time (never the whole table in memory)."""

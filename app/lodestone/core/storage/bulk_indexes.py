@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache
-
-from lodestone.core.records.kinds import record_kind
 
 MIN_ROWS = 10_000  # below this, inserting into the live indexes is quicker than rebuilding
 
@@ -69,16 +66,3 @@ def recreate_indexes(conn: sqlite3.Connection, indexes: Iterable[Index],
         if before_each is not None:
             before_each()
         conn.execute(sql)
-
-
-@cache
-def search_index_sql(kind: str) -> str:
-    """One statement that indexes the records of `kind` whose ids are in a JSON list (its one
-    parameter) for full-text search, with the text `Repository.search_text` gives each: the
-    kind's search parts, joined in SQL as that method joins them in Python (the non-empty
-    ones, with single spaces), so no row's text passes through Python."""
-    described = record_kind(kind)
-    joined = " || ".join(f"coalesce(' ' || nullif({part}, ''), '')"
-                         for part in described.search_parts)  # fmt: skip
-    return (f"INSERT INTO {described.search_table} (rowid, text) SELECT id, substr({joined}, 2) "
-            f"FROM {described.table} WHERE id IN (SELECT value FROM json_each(?))")

@@ -1,39 +1,34 @@
-"""The repository: every statement that reads or writes a record lives here.
+"""The repository: reading records, and saving, deleting and restoring them.
 
-Each public mutation is one transaction that also writes the change log and the full-text
-index, then tells subscribers which records changed so views refresh only those rows.
+Each public mutation is one transaction of the tracker's write layer (`writes.Writes`), which
+validates, keeps the change log and the full-text index, and tells subscribers after the
+commit which records were created, updated, deleted or restored.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from lodestone.core.records import rowmap
-from lodestone.core.records.kinds import KIND_NAMES, record_kind, snapshot, validate
+from lodestone.core.records.kinds import KIND_NAMES, record_kind
 from lodestone.core.records.model import Citation, Company, Deal, Event, Record
 from lodestone.core.records.validation import FieldError
-from lodestone.core.storage.db import open_tracker, rollback, save_failure, write_errors
+from lodestone.core.storage.changes import Action, Subscriber
+from lodestone.core.storage.db import open_tracker
+from lodestone.core.storage.writes import InvalidRecord, Writes, check_record
 
-Listener = Callable[[str, tuple[int, ...]], None]
+__all__ = ["ChangeEntry", "InvalidRecord", "RecordNotFound", "Repository"]
 
 
 class RecordNotFound(KeyError):
     def __str__(self) -> str:
         return str(self.args[0])
-
-
-class InvalidRecord(ValueError):
-    """A record failed validation; `errors` holds the per-field messages."""
-
-    def __init__(self, errors: list[Any]) -> None:
-        super().__init__("; ".join(e.message for e in errors))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -43,17 +38,24 @@ class ChangeEntry:
     action: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    origin: str | None = None  # where an imported record came from
 
 
 class Repository:
     """All reads and writes of one open tracker, over one sqlite3 connection."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self.conn.row_factory = sqlite3.Row
-        self._listeners: list[Listener] = []
-        self._pending: dict[str, set[int]] = {}
-        self._depth = 0
+        conn.row_factory = sqlite3.Row
+        self.writes = Writes(conn)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The connection every read and write of this repository goes through."""
+        return self.writes.conn
+
+    @conn.setter
+    def conn(self, conn: sqlite3.Connection) -> None:
+        self.writes.conn = conn
 
     @classmethod
     def open(cls, path: Path | str, **kwargs: Any) -> Repository:
@@ -64,54 +66,23 @@ class Repository:
 
     # -- transactions and notifications ---------------------------------------------------
 
-    def subscribe(self, listener: Listener) -> None:
-        """`listener(kind, ids)` is called after each committed change."""
-        self._listeners.append(listener)
+    def subscribe(self, subscriber: Subscriber) -> None:
+        """`subscriber(change)` is called after each committed change."""
+        self.writes.subscribe(subscriber)
 
-    def unsubscribe(self, listener: Listener) -> None:
-        self._listeners.remove(listener)
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        self.writes.unsubscribe(subscriber)
 
     @contextmanager
     def transaction(self) -> Iterator[Repository]:
         """One transaction; nested calls become savepoints of the outer one."""
-        name = f"lodestone_{self._depth}"
-        with write_errors():
-            self.conn.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {name}")
-        self._depth += 1
-        try:
+        with self.writes.transaction():
             yield self
-        except BaseException as exc:
-            self._depth -= 1
-            if self._depth == 0:
-                rollback(self.conn)
-                self._pending.clear()
-            elif self.conn.in_transaction:
-                self.conn.execute(f"ROLLBACK TO {name}")
-                self.conn.execute(f"RELEASE {name}")
-            failure = save_failure(exc)
-            if failure is not None:
-                raise failure from exc
-            raise
-        self._depth -= 1
-        if self._depth:
-            self.conn.execute(f"RELEASE {name}")
-            return
-        try:
-            with write_errors():
-                self.conn.execute("COMMIT")
-        except BaseException:
-            rollback(self.conn)
-            self._pending.clear()
-            raise
-        pending, self._pending = self._pending, {}
-        for kind, ids in pending.items():
-            for listener in list(self._listeners):
-                listener(kind, tuple(sorted(ids)))
 
-    def announce(self, kind: str, record_id: int) -> None:
-        """Tell listeners, once the current transaction commits, that this record changed
-        (for writers beside the repository's own: exchange rates, bulk imports)."""
-        self._pending.setdefault(kind, set()).add(record_id)
+    def announce(self, kind: str, record_id: int, action: Action = "updated") -> None:
+        """Tell subscribers, once the current transaction commits, that this record changed
+        (for writers beside the repository's own: exchange rates, citations)."""
+        self.writes.changed(kind, action, (record_id,))
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -174,7 +145,7 @@ class Repository:
 
     def history(self, kind: str, record_id: int) -> list[ChangeEntry]:
         rows = self.conn.execute(
-            "SELECT id, at, action, before, after FROM change_log "
+            "SELECT id, at, action, before, after, origin FROM change_log "
             "WHERE record_kind = ? AND record_id = ? ORDER BY id",
             (kind, record_id),
         )
@@ -185,6 +156,7 @@ class Repository:
                 r["action"],
                 json.loads(r["before"]) if r["before"] else None,
                 json.loads(r["after"]) if r["after"] else None,
+                r["origin"],
             )
             for r in rows
         ]
@@ -193,33 +165,31 @@ class Repository:
 
     def save(self, record: Record) -> Record:
         """Create (id None) or update a record with its children, whole or not at all."""
-        errors = validate(record)
-        if errors:
-            raise InvalidRecord(errors)
+        check_record(record)
         kind = record.KIND
         table = record_kind(kind).table
+        writes = self.writes
         with self.transaction():
             if isinstance(record, Company):
                 self._check_name_free(record.name, record.id)
             if record.id is None:
-                before = None
                 record.id = self._insert(table, record_kind(kind).to_row(record))
-            else:
-                before = snapshot(self.get(kind, record.id))
-                self._update(table, record.id, record_kind(kind).to_row(record))
+                self._save_children(record)
+                self._write_tags(kind, record.id, record.tags)
+                writes.created(kind, (record.id,))
+                return record
+            before = writes.picture(kind, record.id)
+            self._update(table, record.id, record_kind(kind).to_row(record))
             self._save_children(record)
             self._write_tags(kind, record.id, record.tags)
-            after = snapshot(record)
-            if before is None:
-                self.log_change(kind, record.id, "create", None, after)
-            else:
-                old, new = rowmap.diff(before, after)
-                if new or old:
-                    self.log_change(kind, record.id, "update", old, new)
-            self.reindex(kind, record.id)
+            after = writes.picture(kind, record.id)
+            old, new = rowmap.diff(before or {}, after or {})
+            if new or old:
+                writes.log(kind, record.id, "update", old, new)
+            writes.index(kind, (record.id,))
             if isinstance(record, Company) and before and before["name"] != record.name:
                 self._reindex_dependents(record.id)
-            self.announce(kind, record.id)
+            writes.changed(kind, "updated", (record.id,))
         return record
 
     def delete(self, kind: str, record_id: int) -> None:
@@ -227,14 +197,13 @@ class Repository:
         with self.transaction():
             if self.is_deleted(kind, record_id):
                 return
-            table = record_kind(kind).table
             self.conn.execute(
-                f"UPDATE {table} SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
-                "WHERE id = ?",
+                f"UPDATE {record_kind(kind).table} "
+                "SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
                 (record_id,),
             )
-            self.log_change(kind, record_id, "delete", None, None)
-            self.announce(kind, record_id)
+            self.writes.log(kind, record_id, "delete")
+            self.writes.changed(kind, "deleted", (record_id,))
 
     def restore(self, kind: str, record_id: int) -> None:
         with self.transaction():
@@ -245,8 +214,8 @@ class Repository:
             self.conn.execute(
                 f"UPDATE {record_kind(kind).table} SET deleted_at = NULL WHERE id = ?", (record_id,)
             )
-            self.log_change(kind, record_id, "restore", None, None)
-            self.announce(kind, record_id)
+            self.writes.log(kind, record_id, "restore")
+            self.writes.changed(kind, "restored", (record_id,))
 
     def set_deleted_many(self, kind: str, ids: list[int], deleted: bool) -> list[int]:
         """Move many records to the Trash (or back) in a few statements, as `delete` and
@@ -278,8 +247,7 @@ class Repository:
                 "INSERT INTO change_log (record_kind, record_id, action) "
                 "SELECT ?, value, ? FROM json_each(?)",
                 (kind, "delete" if deleted else "restore", changed_json))  # fmt: skip
-            for record_id in changed:
-                self.announce(kind, record_id)
+            self.writes.changed(kind, "deleted" if deleted else "restored", changed)
         return changed
 
     def add_citation(self, citation: Citation) -> Citation:
@@ -402,31 +370,15 @@ class Repository:
         )
 
     def log_change(self, kind: str, record_id: int, action: str, before: Any, after: Any) -> None:
-        """One change-log entry; bulk writers call it for the records they store."""
-        self.conn.execute(
-            "INSERT INTO change_log (record_kind, record_id, action, before, after) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (
-                kind,
-                record_id,
-                action,
-                None if before is None else json.dumps(before),
-                None if after is None else json.dumps(after),
-            ),
-        )
+        """One change-log entry, for writers beside the repository's own (reference data)."""
+        self.writes.log(kind, record_id, action, before, after)
 
     def search_text(self, kind: str, record_id: int) -> str:
         """What full-text search sees of a record: its own text and the names around it."""
-        row = self._one(record_kind(kind).search_text_sql, (record_id,))
-        return "" if row is None else " ".join(str(v) for v in row if v)
+        return self.writes.text(kind, record_id)
 
     def reindex(self, kind: str, record_id: int) -> None:
-        table = record_kind(kind).search_table
-        self.conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (record_id,))
-        self.conn.execute(
-            f"INSERT INTO {table} (rowid, text) VALUES (?, ?)",
-            (record_id, self.search_text(kind, record_id)),
-        )
+        self.writes.index(kind, (record_id,))
 
     def _reindex_dependents(self, company_id: int) -> None:
         """A renamed company changes what its deals and events are found by."""
@@ -435,11 +387,9 @@ class Repository:
             "UNION SELECT deal_id FROM tranches WHERE funder_id = ?",
             (company_id, company_id),
         ).fetchall()
-        for (deal_id,) in deals:
-            self.reindex("deal", deal_id)
+        self.writes.index("deal", (deal_id for (deal_id,) in deals))
         events = self.conn.execute(
             "SELECT event_id FROM event_companies WHERE company_id = ?", (company_id,)
         ).fetchall()
-        for (event_id,) in events:
-            self.reindex("event", event_id)
+        self.writes.index("event", (event_id for (event_id,) in events))
 

@@ -26,6 +26,7 @@ from lodestone.core.storage.migrations import (
     step_0009_company_names,
     step_0010_tranche_ids,
     step_0011_open_vocabularies,
+    step_0012_change_origin,
 )
 
 MIGRATION_SET = "lodestone"
@@ -62,6 +63,7 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("0009_company_names", step_0009_company_names.SQL),
     ("0010_tranche_ids", step_0010_tranche_ids.SQL),
     ("0011_open_vocabularies", step_0011_open_vocabularies.SQL),
+    ("0012_change_origin", step_0012_change_origin.SQL),
 )
 SCHEMA_VERSION = len(STEPS)
 KNOWN_MIGRATIONS = tuple(name for name, _ in STEPS)

@@ -216,7 +216,7 @@ class CsvImportDialog(TaskDialog):
         step = import_step(self.ctx.repo, self._log_mark, f"Import {report.path.name}")
         if step is not None:
             self.ctx.history.record(*step)
-        announce_import(self.ctx, forget_history=False)
+        announce_import(self.ctx, report.changes, forget_history=False)
         backed_up = " A backup was taken first." if self.ctx.session is not None else ""
         headline = f"Imported {report.stored:,} {report.mapping.kind} from {report.path.name}."
         self.result_window = ReportDialog("CSV imported", headline + backed_up, report.lines(),

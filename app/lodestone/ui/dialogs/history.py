@@ -48,11 +48,12 @@ class HistoryDialog(ChangeLogDialog):
 
 
 def _what(entry: ChangeEntry, actions: dict[str, str]) -> str:
-    """The action in words; a record a CSV import created says the file and row it came from,
-    a citation says it was added or removed."""
+    """The action in words; a record an import created says where it came from (the file and
+    row of a CSV import, the snapshot it was restored from), a citation says it was added or
+    removed."""
     before, after = entry.before or {}, entry.after or {}
-    if entry.action == "create" and "imported_from" in after:
-        return f"Imported from {after['imported_from']}, row {after.get('row')}"
+    if entry.action == "create" and entry.origin:
+        return f"Imported from {entry.origin}"
     if entry.action == "update" and "citation" in (before.keys() | after.keys()):
         if not before:
             return "Source cited"

@@ -4,12 +4,13 @@ File menu calls for every snapshot and import dialog.
 Both run the core functions (`export_snapshot`, `import_snapshot`) on a worker thread with the
 tracker's path, so they read or write through a connection of their own while the window
 stays responsive. An import writes behind the repository's back, so afterwards every view is
-told that everything may have changed (`announce_import`).
+told what the import changed (`announce_import`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.records.kinds import KIND_NAMES
 from lodestone.core.snapshots.export import ImportReport, export_snapshot, import_snapshot
 from lodestone.core.snapshots.files import SnapshotReader, check_new_destination
 from lodestone.core.snapshots.format import Manifest, SnapshotError
+from lodestone.core.storage.changes import Change
 from lodestone.ui.context import AppContext
 from lodestone.ui.jobs.runner import Job
 from lodestone.ui.jobs.task_dialog import (
@@ -47,15 +48,16 @@ if TYPE_CHECKING:
 FOLDER_KEY = "snapshots/folder"
 
 
-def announce_import(ctx: AppContext, *, forget_history: bool = True) -> None:
-    """After an import through another connection: every list, form and chart re-reads (an
-    empty id list means "anything may have changed"). A snapshot import forgets the undo
-    history, as its steps may name ids the import has since given to other records; a CSV
-    import only adds records, and becomes a step of that history itself."""
+def announce_import(ctx: AppContext, changes: Iterable[Change], *,
+                    forget_history: bool = True) -> None:  # fmt: skip
+    """After an import through another connection: the changes it committed are passed on
+    to every list, form and chart. A snapshot import forgets the undo history, as its steps
+    may name ids the import has since given to other records; a CSV import only adds records,
+    and becomes a step of that history itself."""
     if forget_history:
         ctx.undo_stack.clear()
-    for kind in KIND_NAMES:
-        ctx.notifier.changed.emit(kind, [])
+    for change in changes:
+        ctx.notifier.deliver(change)
 
 
 def backup_before_import(ctx: AppContext) -> None:
@@ -245,7 +247,7 @@ class ImportSnapshotDialog(TaskDialog):
                  failure=NOT_IMPORTED, cancelled=IMPORT_CANCELLED)
 
     def _imported(self, report: ImportReport) -> None:
-        announce_import(self.ctx)
+        announce_import(self.ctx, report.changes)
         backed_up = " A backup was taken first." if self.ctx.session is not None else ""
         verb = "Restored" if report.restored else "Merged"
         self.result_window = ReportDialog("Snapshot imported", f"{verb} {report.source.name} into "

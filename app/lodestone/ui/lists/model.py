@@ -2,17 +2,21 @@
 
 A list may hold a million events, so the model keeps only the row count and a few pages of
 formatted rows (least recently used out first), reads a page when a view paints a row it lacks,
-and sorts and filters by changing the SQL query. After a commit it re-reads the pages a view is
-likely showing and says exactly what happened (cells changed, one row in, one row out) so the
-selection and scroll survive; anything it cannot explain that precisely becomes a reset.
+and sorts and filters by changing the SQL query. Each committed `Change` says which records were
+created, updated, deleted or restored; the model finds where those records sit (SQL counts the
+rows sorting before each) and announces exactly those rows inserted, removed or changed, so the
+selection and scroll survive. A record it cannot place (edited while outside the cached
+pages, so where it was is unknown) or a change too large to announce row by row (an import)
+becomes a reset.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -28,6 +32,7 @@ from PySide6.QtCore import (
 from lodestone.core.lists import queries
 from lodestone.core.lists.queries import LIST_LAYOUTS, ListQuery, ListRow
 from lodestone.core.records.kinds import RECORD_KINDS
+from lodestone.core.storage.changes import Change
 from lodestone.ui.context import AppContext
 
 PAGE_SIZE = 200
@@ -37,6 +42,11 @@ MAX_PAGES = 20  # at most 4,000 rows in memory, whatever the size of the list
 REFRESH_PAGES = 4
 # Lists whose cells show names of another kind: a deal's parties, an event's companies.
 SHOWS_NAMES_OF = {kind.name: ("company",) for kind in RECORD_KINDS if kind.named_companies}
+# A change of more records than this is announced as a reset, not row by row (an import).
+MAX_EXACT = 500
+# What each action does to the live list (query.deleted False) and to the Trash (True).
+ENTERS = {False: ("created", "restored"), True: ("deleted",)}
+LEAVES = {False: ("deleted",), True: ("restored",)}
 
 Index = QModelIndex | QPersistentModelIndex
 Rows = dict[int, ListRow]  # by row number
@@ -77,44 +87,30 @@ def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _old_row(row: int, delta: int, at: int) -> int:
-    """Where a row (numbered after the change) was before one row was inserted (delta 1)
-    or removed (delta -1) at `at`; the same row when none came or went."""
-    if delta > 0:
-        return row - (row > at)
-    return row + (row >= at) if delta < 0 else row
+def _shift(row: int, absent: Sequence[int]) -> int:
+    """A row numbered without the rows `absent` (ascending), numbered with them present."""
+    for position in absent:
+        if position > row:
+            break
+        row += 1
+    return row
 
 
-def _explain(
-    delta: int, ids: Sequence[int], old: Rows, new: Rows, locate: Callable[[int], int | None]
-) -> tuple[int, list[int]] | None:
-    """Explain a commit from the rows cached before (`old`) and re-read after (`new`): the row
-    one record came to or left (-1: none) and the rows whose cells changed. None when the rows
-    contradict that (a record moved, several came or went): the list is then reset."""
-    if delta and (abs(delta) != 1 or len(ids) != 1):
-        return None
-    at: int | None = -1
-    if delta < 0:
-        at = next((row for row, found in old.items() if found.id == ids[0]), None)
-    elif delta > 0:
-        if any(found.id == ids[0] for found in old.values()):
+@dataclass
+class RowPlan:
+    """What one change does to a list: the rows removed (numbered as before, ascending), the
+    rows inserted (numbered as after, ascending) and the rows whose cells changed (as after)."""
+
+    removed: list[int]
+    inserted: list[int]
+    changed: list[int]
+
+    def final_row(self, old: int) -> int | None:
+        """Where a row of before the change is after it (None: it was removed)."""
+        at = bisect_left(self.removed, old)
+        if at < len(self.removed) and self.removed[at] == old:
             return None
-        at = next((row for row, found in new.items() if found.id == ids[0]), None)
-        at = locate(ids[0]) if at is None else at
-    if at is None:
-        return None
-    changed = []
-    for row, found in new.items():
-        if delta > 0 and row == at:
-            if found.id != ids[0]:
-                return None
-            continue
-        before = old.get(_old_row(row, delta, at))
-        if before is not None and before.id != found.id:
-            return None
-        if before is not None and before.cells != found.cells:
-            changed.append(row)
-    return at, changed
+        return _shift(old - at, self.inserted)
 
 
 class RecordListModel(QAbstractTableModel):
@@ -142,7 +138,8 @@ class RecordListModel(QAbstractTableModel):
         self._count = queries.count_rows(self._conn, query, self._matches)
         # While set, a row insertion/removal is being announced: rows are numbered as before.
         self._before: tuple[Callable[[int], int | ListRow | None], int] | None = None
-        ctx.notifier.changed.connect(self._on_changed)
+        self._fresh: Pages = OrderedDict()  # the pages re-read after a change, until announced
+        ctx.notifier.change.connect(self._on_change)
 
     @classmethod
     def trash(cls, ctx: AppContext, kind: str, parent: QObject | None = None) -> RecordListModel:
@@ -245,7 +242,7 @@ class RecordListModel(QAbstractTableModel):
     def _row(self, row: int) -> ListRow | None:
         if self._before is not None:  # the view still numbers rows as before the change
             mapped = self._before[0](row)
-            if isinstance(mapped, ListRow):
+            if mapped is None or isinstance(mapped, ListRow):
                 return mapped
             row = mapped
         if not 0 <= row < self._count:
@@ -281,49 +278,122 @@ class RecordListModel(QAbstractTableModel):
 
     # -- keeping up with commits -------------------------------------------------------------
 
-    def _on_changed(self, kind: str, ids: Sequence[int]) -> None:
-        if kind == self._kind or kind in SHOWS_NAMES_OF.get(self._kind, ()):
-            self.refresh(ids if kind == self._kind else ())
+    def _on_change(self, change: Change) -> None:
+        if change.kind == self._kind:
+            self.apply(change)
+        elif change.kind in SHOWS_NAMES_OF.get(self._kind, ()):
+            self.apply(Change(self._kind, (), "updated"))  # the names shown may have changed
 
-    def refresh(self, ids: Sequence[int] = ()) -> None:
-        """Catch up after records `ids` of this list's kind changed (empty: something the
-        cells show changed), with the most precise signals the cached rows can justify."""
-        old = self._cached_rows(self._pages)
+    def apply(self, change: Change) -> None:
+        """Catch up after a committed change of this list's kind: insert, remove and refresh
+        exactly the rows of its records (a reset when they cannot be placed)."""
         matches = queries.search_matches(self._conn, self._query)
         count = queries.count_rows(self._conn, self._query, matches)
+        plan = None
+        if len(change.ids) <= MAX_EXACT:
+            plan = self._plan(change, matches, count)
+        if plan is None:
+            self._reset(count)
+            return
+        self._matches = matches
+        self._announce(plan, count)
+
+    def _plan(self, change: Change, matches: int, count: int) -> RowPlan | None:
+        old = self._cached_rows(self._pages)
+        old_row_of = {found.id: row for row, found in old.items()}
+        position = partial(queries.row_position, self._conn, self._query, matches=matches)
+        deleted = self._query.deleted
+        removed: set[int] = set()
+        inserted: set[int] = set()
+        if change.action in LEAVES[deleted]:
+            elsewhere = replace(self._query, deleted=not deleted)  # where the records are now
+            ranks = sorted((rank, record_id) for record_id in change.ids
+                           if (rank := position(record_id, probe=elsewhere)) is not None)
+            for shift, (rank, record_id) in enumerate(ranks):
+                if old_row_of.get(record_id, rank + shift) != rank + shift:
+                    return None
+                removed.add(rank + shift)
+        elif change.action in ENTERS[deleted]:
+            inserted = {row for record_id in change.ids
+                        if (row := position(record_id)) is not None}
+        else:  # updated: a cached record moves, leaves or stays; another cannot be placed
+            for record_id in change.ids:
+                now = position(record_id)
+                was = old_row_of.get(record_id)
+                if was is None and now is not None:
+                    return None
+                if was is not None:
+                    removed.add(was)
+                    if now is not None:
+                        inserted.add(now)
+            if removed == inserted:
+                removed, inserted = set(), set()  # each stayed where it was
+        if self._count - len(removed) + len(inserted) != count:
+            return None  # records moved that the change does not name: start over
+        plan = RowPlan(sorted(removed), sorted(inserted), [])
+        return self._refreshed(plan, old, count, matches)
+
+    def _refreshed(self, plan: RowPlan, old: Rows, count: int, matches: int) -> RowPlan | None:
+        """Re-read the pages a view is likely showing, numbered as after the change; note the
+        rows whose cells changed. None if a kept row is not where the plan puts it."""
         fresh: Pages = OrderedDict()
         for page_no in list(self._pages)[-REFRESH_PAGES:]:
             rows = fetch_window(self._conn, self._query, page_no * PAGE_SIZE, PAGE_SIZE, count,
                                 matches)  # fmt: skip
             if rows:
                 fresh[page_no] = rows
-        delta = count - self._count
-        self._matches = matches
-        locate = partial(queries.row_position, self._conn, self._query, matches=matches)
-        plan = _explain(delta, ids, old, self._cached_rows(fresh), locate)
-        if plan is None:
-            self._reset(count)
-            return
-        at, changed = plan
-        old_count, self._pages, self._count = self._count, fresh, count
-        if delta:
-            self._announce(delta, at, old_count, old.get(at))
-        last = len(self._columns) - 1
-        for first, final in _runs(changed):
-            self.dataChanged.emit(self.index(first, 0), self.index(final, last), [])
+        new = self._cached_rows(fresh)
+        moved_to = {plan.final_row(row): found for row, found in old.items()}
+        for row, found in new.items():
+            before = moved_to.get(row)
+            if before is None or row in plan.inserted:
+                continue
+            if before.id != found.id:
+                return None
+            if before.cells != found.cells:
+                plan.changed.append(row)
+        self._fresh = fresh
+        return plan
 
-    def _announce(self, delta: int, at: int, old_count: int, removed: ListRow | None) -> None:
-        """Signal one row in or out. Until begin* returns, views (and Qt's model tester)
-        may still ask for rows in the old numbering, so data() maps them to the new rows."""
-        if delta > 0:
-            self._before = (lambda row: row + (row >= at), old_count)
-            self.beginInsertRows(_NO_PARENT, at, at)
-        else:
-            self._before = (lambda row: removed if row == at else row - (row > at), old_count)
-            self.beginRemoveRows(_NO_PARENT, at, at)
+    def _announce(self, plan: RowPlan, count: int) -> None:
+        """Signal the rows out (last first), then the rows in (first first), then the cells
+        changed. Until each begin* returns, views (and Qt's model tester) may still ask for
+        rows numbered as before that step, so data() maps each to its row after the change."""
+        old = self._cached_rows(self._pages)
+        old_count = self._count
+        self._pages, self._count = self._fresh, count
+        removed = set(plan.removed)
+
+        def before_insertions(done: list[int]) -> Callable[[int], int | ListRow | None]:
+            def row_of(row: int) -> int | ListRow | None:
+                was = _shift(row, done)
+                final = plan.final_row(was)
+                return old.get(was) if final is None else final
+
+            return row_of
+
+        shown = old_count
+        runs = _runs(removed)
+        for first, last in reversed(runs):
+            done = sorted(r for r in removed if r > last)
+            self._before = (before_insertions(done), shown)
+            self.beginRemoveRows(_NO_PARENT, first, last)
+            shown -= last - first + 1
+            self._before = (before_insertions(sorted(r for r in removed if r >= first)), shown)
+            self.endRemoveRows()
+        for first, last in _runs(plan.inserted):
+            pending = [r for r in plan.inserted if r >= first]
+            self._before = (partial(_shift, absent=pending), shown)
+            self.beginInsertRows(_NO_PARENT, first, last)
+            shown += last - first + 1
+            self._before = (partial(_shift, absent=[r for r in pending if r > last]), shown)
+            self.endInsertRows()
         self._before = None
-        (self.endInsertRows if delta > 0 else self.endRemoveRows)()
-        self.countChanged.emit(self._count)
+        last_column = len(self._columns) - 1
+        for first, final in _runs(plan.changed):
+            self.dataChanged.emit(self.index(first, 0), self.index(final, last_column), [])
+        if count != old_count:
+            self.countChanged.emit(count)
 
     @staticmethod
     def _cached_rows(pages: Pages) -> Rows:
