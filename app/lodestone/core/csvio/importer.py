@@ -64,10 +64,10 @@ def _transaction(conn_or_path: sqlite3.Connection | Path | str,
     """A transaction (holding the write lock when `write`) that is rolled back unless the
     body calls COMMIT itself; a path gets its own connection (read-only unless `write`)."""
     own = not isinstance(conn_or_path, sqlite3.Connection)
-    if own:
-        conn = open_tracker(conn_or_path, readonly=not write, create=write)
+    if isinstance(conn_or_path, sqlite3.Connection):
+        conn = conn_or_path
     else:
-        conn = conn_or_path  # type: ignore[assignment]
+        conn = open_tracker(conn_or_path, readonly=not write, create=write)
     try:
         if conn.in_transaction:
             raise CsvImportError("the tracker is in the middle of another change; try again")

@@ -67,6 +67,13 @@ def lay_out(results: list[RowResult], matcher: CompanyMatcher, writing: bool) ->
     return _BatchLayout(matcher, writing).lay_out(results)
 
 
+def _given_id(record: Company | Deal | Event) -> int:
+    """The id of a record laid out: a company's from its matcher, a deal's or event's here."""
+    if record.id is None:
+        raise ValueError(f"a {record.KIND} was laid out without an id")
+    return record.id
+
+
 class _BatchLayout:
     """Lays out one batch: each record's `rowmap` columns, its links, and the names the
     links' triggers would store."""
@@ -78,12 +85,11 @@ class _BatchLayout:
 
     def lay_out(self, results: list[RowResult]) -> Laid:
         laid = Laid([r for r in results if not r.ok or r.note], len(results))
-        valid = [r for r in results if r.ok and r.record is not None]
-        uses: dict[int, None] = {}
+        valid = [(r, r.record) for r in results if r.ok and r.record is not None]
+        uses: dict[int | None, None] = {}  # a tranche's funder or a parent may be None
         rows = laid.tables
-        for result in valid:
-            record = result.record
-            kind = record.KIND  # type: ignore[union-attr]
+        for result, record in valid:
+            kind = record.KIND
             laid.counts[kind] = laid.counts.get(kind, 0) + 1
             if isinstance(record, Deal):
                 uses.update(dict.fromkeys(p.company_id for p in record.parties))
@@ -95,12 +101,12 @@ class _BatchLayout:
                 if self.writing:
                     self._event(laid, rows, record, result.row)
             else:
-                laid.defines.append(record.id)  # type: ignore[union-attr, arg-type]
-                uses[record.parent_id] = None  # type: ignore[union-attr]
+                laid.defines.append(_given_id(record))
+                uses[record.parent_id] = None
                 if self.writing:
-                    self._record(laid, rows, "companies", record, result.row)  # type: ignore[arg-type]
+                    self._record(laid, rows, "companies", record, result.row)
             if result.source_url and self.writing:
-                laid.cited.append((kind, record.id, result.source_url, result.row))  # type: ignore[union-attr, arg-type]
+                laid.cited.append((kind, _given_id(record), result.source_url, result.row))
         laid.uses = [c for c in uses if c is not None]
         laid.given = self.given
         return laid
@@ -114,7 +120,7 @@ class _BatchLayout:
         if table not in rows:
             rows[table] = [["id", *columns, *(name for name, _ in extra)]]
         rows[table].append([record.id, *columns.values(), *(value for _, value in extra)])
-        laid.created.setdefault(record.KIND, []).append((record.id, row))  # type: ignore[arg-type]
+        laid.created.setdefault(record.KIND, []).append((_given_id(record), row))
 
     def _next(self, table: str) -> int:
         self.given[table] += 1

@@ -118,7 +118,8 @@ def _match_key(header: str) -> str:
 
 def header_currency(header: str) -> str | None:
     """The currency a header names, as in "Amount (USD)", "Value [EUR]" or "amount_usd"."""
-    codes = [a or b for a, b in _PARENTHESES.findall(header)] + header.split("_")[-1:]
+    codes: list[str] = [a or b for a, b in _PARENTHESES.findall(header)]
+    codes += header.split("_")[-1:]
     codes += _SEPARATORS.split(header)[-1:]
     for code in codes:
         code = code.strip().upper()

@@ -9,6 +9,7 @@ All of a row's problems are collected, not just the first, so one pass fixes a f
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,8 +103,9 @@ class RowParser:
         # A name's problem (or "") by (field, name): files repeat the same companies.
         self._name_problems: dict[tuple[str, str], str] = {}
         self._cleaned: dict[str, str] = {}  # one-line cell -> its text ("" if missing)
-        self._build = {"deals": self._deal, "events": self._event,
-                       "companies": self._company_row}[mapping.kind]  # fmt: skip
+        builders: dict[str, Callable[[RowResult, Texts], Company | Deal | Event | None]] = {
+            "deals": self._deal, "events": self._event, "companies": self._company_row}
+        self._build = builders[mapping.kind]
 
     # -- cells ------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -131,13 +132,14 @@ class CsvSource:
         return source
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
-        with self.path.open(encoding=self.encoding, newline="") as handle:
+        with (self.path.open("rb") as raw,
+              io.TextIOWrapper(raw, self.encoding, newline="") as handle):  # fmt: skip
             # strict: an unbalanced quote is an error, not the rest of the file in one cell
             reader = csv.reader(handle, delimiter=self.delimiter, strict=True)
             number = 0
             try:
                 for number, cells in enumerate(reader, 1):  # noqa: B007 - used after the loop
-                    self.bytes_read = handle.buffer.tell()  # to a read-ahead chunk or so
+                    self.bytes_read = raw.tell()  # to a read-ahead chunk or so
                     yield number, cells
             except csv.Error as exc:
                 raise CsvImportError(f"{self.path.name} cannot be read after row {number:,} "

@@ -19,7 +19,7 @@ import gc
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
@@ -91,7 +91,7 @@ def parsed_batches(source: CsvSource, local: BatchParser, pipeline: Pipeline,
 
 
 def _on_thread(source: CsvSource, local: BatchParser, pipeline: Pipeline,
-               writing: Callable[[], bool]) -> Iterator[Item]:  # fmt: skip
+               writing: Callable[[], bool]) -> Generator[Item]:  # fmt: skip
     rows = source.rows()
     size = None if local.parser.mapping.kind == "companies" else pipeline.batch_rows
     while chunk := list(islice(rows, size)):
@@ -99,7 +99,7 @@ def _on_thread(source: CsvSource, local: BatchParser, pipeline: Pipeline,
 
 
 def _from_processes(source: CsvSource, local: BatchParser, pipeline: Pipeline,
-                    writing: Callable[[], bool]) -> Iterator[Item]:  # fmt: skip
+                    writing: Callable[[], bool]) -> Generator[Item]:  # fmt: skip
     parser = local.parser
     pool = ProcessPoolExecutor(
         pipeline.processes, mp_context=multiprocessing.get_context("spawn"),

@@ -60,7 +60,8 @@ def converted_to(facts: Facts, target: str) -> Amounts:
     deal_day = facts.day[facts.deal]
 
     def missing(cur: np.ndarray, day: np.ndarray) -> np.ndarray:
-        return (cur != NONE) & (cur != code) & ~(day >= first[cur])
+        found: np.ndarray = (cur != NONE) & (cur != code) & ~(day >= first[cur])
+        return found
 
     head_missing = missing(facts.head_cur, facts.day)
     tranche_missing = missing(facts.cur, deal_day)

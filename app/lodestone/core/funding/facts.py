@@ -67,14 +67,15 @@ class Facts:
         return self.currencies.index(currency) if currency in self.currencies else NONE
 
 
-def _columns(conn: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> list[list]:
+def _columns(conn: sqlite3.Connection, sql: str,
+             params: tuple[object, ...] = ()) -> list[list[Any]]:  # fmt: skip
     """Each selected `json_group_array` as a Python list: one row of text for all the rows,
     far cheaper to hand to Python than a tuple per row."""
     row = conn.execute(sql, params).fetchone()
     return [json.loads(text) for text in row]
 
 
-def _integers(values: list) -> np.ndarray:
+def _integers(values: list[Any]) -> np.ndarray:
     return np.array(values, dtype=np.int64)
 
 

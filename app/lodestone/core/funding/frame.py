@@ -125,7 +125,8 @@ class Frame:
     @property
     def gap(self) -> np.ndarray:
         """Per deal on the ledger: its tranches do not add up to its headline."""
-        return self.ledger & (~self.amounts.has_head | (self.h != self.a))
+        gap: np.ndarray = self.ledger & (~self.amounts.has_head | (self.h != self.a))
+        return gap
 
 
 def frame(facts: Facts, amounts: Amounts, chosen: np.ndarray, by: str) -> Frame:
@@ -229,7 +230,8 @@ def _by_pair(bar: np.ndarray, stack: np.ndarray, value: np.ndarray, bars: int, s
 def latest(f: Frame, mask: np.ndarray, limit: int | None) -> list[int]:
     """Positions of the deals of `mask`, latest announced first, at most `limit`."""
     order = f.facts.latest[mask[f.facts.latest]]
-    return (order if limit is None else order[:limit]).tolist()
+    positions: list[int] = (order if limit is None else order[:limit]).tolist()
+    return positions
 
 
 def gap_rows(f: Frame, limit: int | None) -> list[tuple[int, int | None, int | None]]:
@@ -241,7 +243,8 @@ def gap_rows(f: Frame, limit: int | None) -> list[tuple[int, int | None, int | N
 
 def left_out_ids(f: Frame) -> list[int]:
     """Ids of the chosen deals a converted chart leaves out, latest first."""
-    return f.facts.deal_id[latest(f, f.chosen & f.amounts.left_out, None)].tolist()
+    ids: list[int] = f.facts.deal_id[latest(f, f.chosen & f.amounts.left_out, None)].tolist()
+    return ids
 
 
 def segment_deals(f: Frame, stack: str, bar_key: Any, segment_key: Any,
@@ -266,4 +269,5 @@ def segment_deals(f: Frame, stack: str, bar_key: Any, segment_key: Any,
         deals = np.zeros(len(f.facts.deal_id), dtype=bool)
         deals[f.facts.deal[tranches]] = True
         deals &= in_bar
-    return f.facts.deal_id[deals].tolist()
+    ids: list[int] = f.facts.deal_id[deals].tolist()
+    return ids

@@ -62,7 +62,8 @@ def _tranche_lines(before: list[dict[str, Any]], after: list[dict[str, Any]],
                           _money(new.get("amount_minor"), new.get("currency"))))  # fmt: skip
         for key in ("funder_id", "instrument", "status", "notes"):
             if old.get(key) != new.get(key):
-                show = (lambda v: names.get(v, NONE)) if key == "funder_id" else _plain
+                show: Callable[[Any], str] = (
+                    (lambda v: names.get(v, NONE)) if key == "funder_id" else _plain)
                 lines.append((f"{label} {field_title(key).lower()}", show(old.get(key)),
                               show(new.get(key))))  # fmt: skip
     for i, old in sorted(old_by_id.values(), key=lambda pair: pair[0]):
@@ -108,7 +109,8 @@ def describe_update(entry: ChangeEntry, names: Names, currency: str | None) -> l
 
             lines.append((field_title(key), show_ids(old), show_ids(new)))
         elif key == "parent_id":
-            lines.append((field_title(key), known.get(old, NONE), known.get(new, NONE)))
+            old_name, new_name = (NONE if i is None else known.get(i, NONE) for i in (old, new))
+            lines.append((field_title(key), old_name, new_name))
         else:
             lines.append((field_title(key), _plain(old), _plain(new)))
     return lines

@@ -285,6 +285,7 @@ def _sorts_before(
     equal: list[str] = []
     equal_params: list[Any] = []
     for term, value in zip(terms, values, strict=True):
+        steps: list[tuple[str, list[Any]]]
         if value is None:
             steps = [(f"{term} IS NOT NULL", [])] if descending else []
         elif descending:

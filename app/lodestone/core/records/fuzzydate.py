@@ -235,9 +235,9 @@ def _read_named(text: str, words: list[str], reference: dt.date | None) -> Fuzzy
         return _build(text, _year(text, words[year]), _MONTH_WORDS[words[month]],
                       None if day is None else int(words[day]))
     if kinds in ("md", "dm"):  # "Nov 9" or "Aug 25": a day without its year
-        month, day = sorted(words, key=lambda w: w not in _MONTH_WORDS)
+        month_word, day_word = sorted(words, key=lambda w: w not in _MONTH_WORDS)
         raise DateError(f"{text!r} needs a four-digit year, e.g. "
-                        f"'{MONTHS[_MONTH_WORDS[month] - 1][:3]} {day}, 2025'")
+                        f"'{MONTHS[_MONTH_WORDS[month_word] - 1][:3]} {day_word}, 2025'")
     if kinds == "m":
         month = _MONTH_WORDS[words[0]]
         if reference is None:

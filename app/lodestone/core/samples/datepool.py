@@ -13,13 +13,14 @@ import random
 from lodestone.core.records.fuzzydate import FuzzyDate, Precision
 
 # (iso, precision, first day, last day): the four columns a stored fuzzy date takes.
-DateColumns = tuple[str | None, str | None, str | None, str | None]
+KnownDate = tuple[str, str, str, str]
+DateColumns = KnownDate | tuple[None, None, None, None]
 
 PRECISION_WEIGHTS = {Precision.DAY: 50, Precision.MONTH: 30, Precision.QUARTER: 12,
                      Precision.YEAR: 8}  # fmt: skip
 
 
-def _columns(date: FuzzyDate) -> DateColumns:
+def _columns(date: FuzzyDate) -> KnownDate:
     return (date.iso, str(date.precision), date.start.isoformat(), date.end.isoformat())
 
 
@@ -50,12 +51,12 @@ class DatePool:
         self._precisions = list(PRECISION_WEIGHTS)
         self._weights = list(PRECISION_WEIGHTS.values())
 
-    def pick(self, rng: random.Random) -> DateColumns:
+    def pick(self, rng: random.Random) -> KnownDate:
         """A date of a random precision, more often recent than old (as the news is)."""
         pool = self._pools[rng.choices(self._precisions, self._weights)[0]]
         return pool[int(len(pool) * rng.random() ** 0.7)]
 
-    def after(self, rng: random.Random, start: DateColumns) -> DateColumns:
+    def after(self, rng: random.Random, start: KnownDate) -> KnownDate:
         """A later date of the same precision (at most a few years on, and within the span)."""
         pool = self._pools[Precision(start[1])]
         index = self._index[start[0]]

@@ -154,7 +154,8 @@ class SyntheticTracker:
 
     def _money(self, millions: float, currency: str) -> int:
         """Minor units of a round-ish amount (tenths of a million) in `currency`."""
-        return round(millions * 10) * 10 ** (5 + CURRENCY_DIGITS[currency])
+        unit: int = 10 ** (5 + CURRENCY_DIGITS[currency])  # typeshed: int ** int is Any
+        return round(millions * 10) * unit
 
     def deals(self, first_id: int, count: int) -> Batch:
         rng, dates = self.rng, self.dates

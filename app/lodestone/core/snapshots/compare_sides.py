@@ -139,6 +139,7 @@ def _route(spec: FileSpec) -> Any:
 
     def part(cells: list[str]) -> tuple[str, tuple[Any, ...]]:
         c = dict(zip(spec.header, cells, strict=True))
+        row: tuple[str, str, str, int | str, list[str]]  # a tag's position is the tag itself
         if table == "tranches":  # the tranche's cells after its deal, its position last
             row = ("deal", c["deal_id"], f"tranche:{c['id']}", 0, cells[at["funder_id"]:])
         elif table == "deal_parties":

@@ -64,7 +64,10 @@ def _reading(conn_or_path: sqlite3.Connection | Path | str) -> Iterator[sqlite3.
     """A connection inside one read transaction, returning rows of raw UTF-8 bytes (which
     skips decoding and re-encoding every cell); a given connection is restored afterwards."""
     own = not isinstance(conn_or_path, sqlite3.Connection)
-    conn = open_tracker(conn_or_path, create=False, readonly=True) if own else conn_or_path
+    if isinstance(conn_or_path, sqlite3.Connection):
+        conn = conn_or_path
+    else:
+        conn = open_tracker(conn_or_path, create=False, readonly=True)
     factory = conn.text_factory
     began = not conn.in_transaction
     try:

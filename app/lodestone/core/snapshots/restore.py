@@ -55,7 +55,10 @@ _UNIQUE = ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
 @contextmanager
 def _writing(conn_or_path: sqlite3.Connection | Path | str) -> Iterator[sqlite3.Connection]:
     own = not isinstance(conn_or_path, sqlite3.Connection)
-    conn = open_tracker(conn_or_path) if own else conn_or_path
+    if isinstance(conn_or_path, sqlite3.Connection):
+        conn = conn_or_path
+    else:
+        conn = open_tracker(conn_or_path)
     try:
         if conn.in_transaction:
             raise SnapshotError("the tracker is in the middle of another change; try again")

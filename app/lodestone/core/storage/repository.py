@@ -87,7 +87,8 @@ class Repository:
     # -- reading ----------------------------------------------------------------------------
 
     def _one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
-        return self.conn.execute(sql, params).fetchone()
+        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
+        return row
 
     def tags(self, kind: str, record_id: int) -> list[str]:
         rows = self.conn.execute(
