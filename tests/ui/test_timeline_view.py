@@ -272,14 +272,14 @@ def test_highlight_scrolls_the_lanes_when_the_record_is_below(ctx, make_view):
     view.resize(1000, 260)
     view.flush()
     shown = view.rows_shown()
-    assert view.scroll.isVisible() and view.top == 0 and shown < len(view.lanes)
+    assert view.lane_scroll.isVisible() and view.top == 0 and shown < len(view.lanes)
     everything = tl.items_in_range(ctx.repo.conn, D(2000, 1, 1), D(2030, 1, 1))
     below = max(everything, key=lambda i: min(view.rows[lane] for lane in i.lanes))
     rows = sorted(view.rows[lane] for lane in below.lanes)
     assert rows[0] >= shown  # none of its lanes is in view
     assert view.highlight(below.kind, below.id)
     assert view.top <= rows[0] < view.top + shown
-    assert view.scroll.value() == view.top
+    assert view.lane_scroll.value() == view.top
 
 
 # -- filters and changes -----------------------------------------------------------------------

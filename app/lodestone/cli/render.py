@@ -7,13 +7,16 @@ opened read-only; Qt is imported only when the command runs.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from lodestone.ui.render_args import RENDERABLE, parse_select, parse_size
 
 if TYPE_CHECKING:
     from lodestone.core.paths import AppPaths
+
+T = TypeVar("T")
 
 _EPILOG = """\
 examples:
@@ -22,10 +25,10 @@ examples:
   lodestone render --example --view deals --select deal:3 --out deal.png"""
 
 
-def _arg(parse):  # type: ignore[no-untyped-def]
+def _arg(parse: Callable[[str], T]) -> Callable[[str], T]:
     """An argparse type from a parser that raises ValueError with a sentence."""
 
-    def convert(text: str):  # type: ignore[no-untyped-def]
+    def convert(text: str) -> T:
         try:
             return parse(text)
         except ValueError as exc:

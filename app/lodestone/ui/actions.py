@@ -42,7 +42,7 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
     rows = []
     for menu_action in window.menuBar().actions():
         menu = menu_action.menu()
-        if menu is None:
+        if not isinstance(menu, QMenu):
             continue
         for action in menu.actions():
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)

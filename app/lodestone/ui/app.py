@@ -204,8 +204,9 @@ class WindowManager:
                   parent=window)
         job.failed.connect(not_backed_up)
         job.start()
-        window.auto_backup = AutoBackup(window.ctx, parent=window)
-        window.auto_backup.failed.connect(not_backed_up)
+        auto_backup = AutoBackup(window.ctx, parent=window)
+        auto_backup.failed.connect(not_backed_up)
+        window.auto_backup = auto_backup
 
     def restore(self, backup: Path) -> None:
         """Replace the open tracker with a backup, keeping the writer lock throughout. The copy

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Signal
+from PySide6.QtCore import QByteArray, QObject, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.setWindowTitle(self._title())
         self.pages: dict[str, QWidget] = {}
+        self.auto_backup: QObject | None = None  # the backup every few minutes, once shown
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName("Views")
@@ -281,6 +282,9 @@ class MainWindow(QMainWindow):
         """A record chosen in a list is highlighted on the timeline, if it has been opened."""
         timeline = self.pages.get("timeline")
         if timeline is not None and record_kind(kind).span_columns is not None:
+            from lodestone.ui.timeline.view import TimelineView  # loaded with the page
+
+            assert isinstance(timeline, TimelineView)
             timeline.highlight(kind, record_id)
 
     def filter_deals(self, deal_ids: list[int]) -> None:
@@ -297,9 +301,9 @@ class MainWindow(QMainWindow):
             page = self.current_list()
             kind = page.kind if page is not None else "deal"
         self.show_view(VIEW_OF_KIND[kind])
-        page = self.page(VIEW_OF_KIND[kind])
-        assert isinstance(page, ListPage)
-        page.new_record()
+        shown = self.page(VIEW_OF_KIND[kind])
+        assert isinstance(shown, ListPage)
+        shown.new_record()
 
     def delete_selected(self) -> None:
         page = self.current_list()
@@ -367,7 +371,7 @@ class MainWindow(QMainWindow):
 
     def recent_files(self) -> list[str]:
         value = self.ctx.settings.value("recent_files", [])
-        files = [value] if isinstance(value, str) else list(value or [])
+        files = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         return [f for f in files if f]
 
     def _fill_recent(self) -> None:

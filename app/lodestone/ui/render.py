@@ -45,7 +45,7 @@ def render_view(
         for _ in range(5):
             QApplication.processEvents()
         page = window.stack.currentWidget()
-        if hasattr(page, "prepare_render"):
+        if page is not None and hasattr(page, "prepare_render"):
             page.prepare_render()
             QApplication.processEvents()
         image = window.grab()
@@ -62,11 +62,11 @@ def render_view(
 
 def _quiet_offscreen_notices() -> None:
     """The offscreen platform says it cannot size windows to hints; a render does not care."""
-    from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 
     previous = None
 
-    def handler(mode, context, message):  # type: ignore[no-untyped-def]
+    def handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
         if "propagateSizeHints" in message:
             return
         if previous is not None:

@@ -148,7 +148,8 @@ class MappingPage(QWidget):
         self.date_format.setAccessibleName("Date format")
         self.date_format.setEditable(True)
         self.date_format.addItems(DATE_FORMATS)
-        self.date_format.lineEdit().setPlaceholderText("automatic")
+        if (date_edit := self.date_format.lineEdit()) is not None:  # it is: the box is editable
+            date_edit.setPlaceholderText("automatic")
         self.date_hint = QLabel("")
         self.date_hint.setObjectName("csvImport.dateHint")
         self.error = error_label("csvImport.mappingError")

@@ -87,9 +87,9 @@ class PreviewPage(QWidget):
                                                             problems or result.note))  # fmt: skip
             for column in range(self.table.columnCount()):
                 item = self.table.item(line, column)
-                if result.errors:
+                if item is not None and result.errors:
                     item.setBackground(PROBLEM_BACKGROUND)
-                elif result.note:
+                elif item is not None and result.note:
                     item.setForeground(SKIPPED_FOREGROUND)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.resizeColumnsToContents()
@@ -105,8 +105,9 @@ class PreviewPage(QWidget):
 
     def problem_rows(self) -> list[int]:
         """The table lines shown as having problems (for tests and screen readers)."""
-        return [line for line in range(self.table.rowCount())
-                if self.table.item(line, 0).background() == PROBLEM_BACKGROUND]  # fmt: skip
+        firsts = [(line, self.table.item(line, 0)) for line in range(self.table.rowCount())]
+        return [line for line, item in firsts
+                if item is not None and item.background() == PROBLEM_BACKGROUND]  # fmt: skip
 
 
 def company_model(rows: list[tuple[int, str]]) -> QStandardItemModel:
@@ -191,7 +192,8 @@ class CompaniesPage(QWidget):
             self.table.setItem(line, 3, _cell(note))
             if note:
                 for column in (0, 1, 3):
-                    self.table.item(line, column).setBackground(DUPLICATE_BACKGROUND)
+                    if (item := self.table.item(line, column)) is not None:
+                        item.setBackground(DUPLICATE_BACKGROUND)
         self.table.resizeColumnsToContents()
         self.table.setVisible(bool(new))
 

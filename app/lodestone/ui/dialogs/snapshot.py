@@ -93,7 +93,7 @@ class ExportSnapshotDialog(TaskDialog):
         self.excel = QCheckBox("Excel-friendly (BOM, CRLF)")
         self.excel.setObjectName("export.excel")
         self.excel.setAccessibleName("Excel-friendly (BOM, CRLF)")
-        self.excel.setChecked(ctx.settings.value("snapshots/excel", False, type=bool))
+        self.excel.setChecked(bool(ctx.settings.value("snapshots/excel", False, type=bool)))
         self.error = error_label("export.error")
         self.export_button = self.add_button("Export", "export.export")
         self.export_button.clicked.connect(self.export)
@@ -280,7 +280,8 @@ def show_snapshot_dialog(window: MainWindow, action: str) -> QDialog:
         if open_dialog.isVisible():
             open_dialog.raise_()
             return open_dialog
-    dialog = cls(window.ctx, window)
+    # Each File-menu dialog takes (ctx, parent): the name and title TaskDialog needs are its own.
+    dialog = cls(window.ctx, window)  # type: ignore[call-arg]
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if dialog.MODELESS:
         dialog.show()

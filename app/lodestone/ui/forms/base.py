@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import sqlite3
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -30,6 +31,8 @@ from lodestone.core.storage.repository import InvalidRecord, RecordNotFound
 from lodestone.ui.context import AppContext
 from lodestone.ui.forms.field_base import Field
 from lodestone.ui.forms.header import FormHeader
+
+FieldT = TypeVar("FieldT", bound=Field)
 
 BUSY_RETRIES = 20  # about ten seconds of another program's write before "Not saved"
 BUSY_RETRY_MS = 500
@@ -104,7 +107,7 @@ class RecordForm(QWidget):
         """The record a new, empty form stands for."""
         raise NotImplementedError
 
-    def add_field(self, field: Field) -> Field:
+    def add_field(self, field: FieldT) -> FieldT:
         """Place a field (its label in the label column) and watch it for edits."""
         self.form_layout.addRow(field.label, field)
         self.register_field(field)
@@ -237,11 +240,11 @@ class RecordForm(QWidget):
         by_field: dict[int, list[str]] = {}
         general: list[str] = []
         for error in errors:
-            field = self.field_for_error(error.field)
-            if field is None:
+            shown_by = self.field_for_error(error.field)
+            if shown_by is None:
                 general.append(error.message)
-            elif error.message not in by_field.setdefault(id(field), []):
-                by_field[id(field)].append(error.message)
+            elif error.message not in by_field.setdefault(id(shown_by), []):
+                by_field[id(shown_by)].append(error.message)
         for field in self.fields:
             if id(field) in by_field:
                 field.set_error("\n".join(by_field[id(field)]))

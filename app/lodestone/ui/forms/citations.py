@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -47,7 +48,7 @@ class CitationsPanel(QWidget):
         self.kind = kind
         self.record_id: int | None = None
         self.field_titles = field_titles or {}
-        self.dialog = None
+        self.dialog: QDialog | None = None
         self.setObjectName(f"{kind}.citations")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
@@ -159,7 +160,8 @@ class CitationsPanel(QWidget):
         self.dialog.open()
 
     def _dialog_closed(self) -> None:
-        self.dialog.deleteLater()
+        if self.dialog is not None:
+            self.dialog.deleteLater()
         self.dialog = None
         self.refresh()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from lodestone.core.records.fieldcheck import FieldError, field_label
@@ -58,7 +59,7 @@ class Field(QWidget):
         self._baseline = ""
         self._loading = False
         self._error_text: str | None = None
-        layout = QVBoxLayout(self)
+        self.column = layout = QVBoxLayout(self)  # the label, the editor, the hint, the error
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         self.label = QLabel(self.label_text, self)
@@ -192,7 +193,7 @@ class LineField(Field):
 
     editor: QLineEdit
 
-    def _make_editor(self) -> QWidget:
+    def _make_editor(self) -> QLineEdit:
         editor = QLineEdit(self)
         editor.textChanged.connect(self._user_edited)
         editor.editingFinished.connect(self._editing_finished)
@@ -212,7 +213,7 @@ class LineField(Field):
             self.editor.setCursorPosition(0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's API
-        if isinstance(watched, QLineEdit) and event.type() == QEvent.Type.FocusIn:
+        if isinstance(watched, QLineEdit) and isinstance(event, QFocusEvent) and event.gotFocus():
             if self._from_start and event.reason() == Qt.FocusReason.OtherFocusReason:
                 watched.end(False)
             self._from_start = False

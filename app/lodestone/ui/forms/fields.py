@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
 from lodestone.core.records.countries import COUNTRIES, country_code, country_name, is_country
 from lodestone.core.records.fieldcheck import FieldError, clean_text, parse_field
@@ -111,7 +111,7 @@ class FuzzyDateField(LineField):
     """A date known to a day, month, quarter or year: "Aug 2025", "2025-11-09", "Q3 2025".
     The reading is shown as a hint ("→ Aug 2025 (month)"); the typed text stays as typed."""
 
-    def _make_editor(self) -> QWidget:
+    def _make_editor(self) -> QLineEdit:
         editor = super()._make_editor()
         editor.setPlaceholderText("e.g. Aug 2025, 2025-11-09, Q3 2025")
         return editor
@@ -159,7 +159,7 @@ class MoneyField(LineField):
 class TagsField(LineField):
     """Tags typed as comma-separated words; blanks between commas are ignored."""
 
-    def _make_editor(self) -> QWidget:
+    def _make_editor(self) -> QLineEdit:
         editor = super()._make_editor()
         editor.setPlaceholderText("comma-separated, e.g. magnets, DoD")
         return editor
@@ -180,7 +180,7 @@ class CountryField(LineField):
     completion ("Pak" offers "Pakistan (PK)"). Text that is neither is handed on unchanged,
     so validation names the field and suggests the code."""
 
-    def _make_editor(self) -> QWidget:
+    def _make_editor(self) -> QLineEdit:
         editor = super()._make_editor()
         names = sorted(f"{name} ({code})" for code, name in COUNTRIES.items())
         completer = QCompleter(names, editor)

@@ -24,7 +24,7 @@ class FormHeader(QWidget):
         super().__init__(form)
         self.setObjectName(f"{kind}.headerBar")
         self.readonly = readonly
-        layout = QVBoxLayout(self)
+        self.column = layout = QVBoxLayout(self)  # the buttons' row, then the messages
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         layout.addLayout(row)
@@ -62,7 +62,7 @@ class FormHeader(QWidget):
         label.setStyleSheet(style)
         label.setWordWrap(True)
         label.hide()
-        self.layout().addWidget(label)
+        self.column.addWidget(label)
         return label
 
     @staticmethod

@@ -116,7 +116,7 @@ class PartiesEditor(QWidget):
         for row in self.rows:
             company_id, error = row.company.parse()
             role, _ = row.role.parse()
-            parties.append(Party(company_id=company_id, role=role))  # type: ignore[arg-type]
+            parties.append(Party(company_id=company_id, role=role))
             if error is not None:
                 errors.append(error)
         return parties, errors

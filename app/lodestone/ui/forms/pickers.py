@@ -147,7 +147,7 @@ class CompanyListField(Field):
         row = QWidget(self)
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
-        self.layout().replaceWidget(self.editor, row)
+        self.column.replaceWidget(self.editor, row)
         line.addWidget(self.editor, 1)
         self.add_button = self._button("Add", f"{name}.add", line, self.add_pending)
         self.list = QListWidget(self)
@@ -155,7 +155,7 @@ class CompanyListField(Field):
         self.list.setAccessibleName(f"{self.label_text} list")
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.list.setMaximumHeight(self.list.fontMetrics().lineSpacing() * 5 + 8)
-        self.layout().insertWidget(self.layout().indexOf(row) + 1, self.list)
+        self.column.insertWidget(self.column.indexOf(row) + 1, self.list)
         self.remove_button = self._button("Remove", f"{name}.remove", line, self.remove_selected)
         self.editor.returnPressed.connect(self.add_pending)
 

@@ -90,11 +90,11 @@ class AddCitationDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.search.edited.connect(self.find)
-        self.find()
+        self.search.edited.connect(self.list_matches)
+        self.list_matches()
         self.resize(560, 600)
 
-    def find(self) -> None:
+    def list_matches(self) -> None:  # not `find`: that is QWidget's, a static method
         """List the sources matching the search words (the latest ones when it is blank)."""
         words = self.search.text()
         query = ListQuery("source", search=words, sort="published", descending=True)

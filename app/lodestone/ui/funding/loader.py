@@ -36,7 +36,7 @@ Known = tuple[Stamp, Facts]
 def file_state(path: Path) -> tuple[Any, ...]:
     """Size and time of change of the tracker and its write-ahead log: any commit by any
     program changes one of them."""
-    found = []
+    found: list[tuple[int, int] | None] = []  # (size, time of change), None: no such file
     for file in (path, path.with_name(path.name + "-wal")):
         try:
             stat = file.stat()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.funding.breakdown import Breakdown, FundingQuery, breakdown
+from lodestone.core.funding.breakdown import Breakdown, FundingQuery, Key, breakdown
 from lodestone.core.funding.breakdown import segment_deal_ids as deal_ids_of
 from lodestone.core.funding.facts import Facts, currencies_present, load_facts
 from lodestone.core.funding.stats import write_csv
@@ -140,7 +140,7 @@ class FundingView(QWidget):
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
-        layout = QVBoxLayout(self)
+        self.column = layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.status)
         layout.addWidget(self.splitter, 1)
@@ -246,7 +246,7 @@ class FundingView(QWidget):
 
     # -- actions ----------------------------------------------------------------------------
 
-    def _segment_clicked(self, bar_key: object, segment_key: object) -> None:
+    def _segment_clicked(self, bar_key: Key, segment_key: Key) -> None:
         if self.data is not None:
             ids = deal_ids_of(self.ctx.repo.conn, self.data, bar_key, segment_key)
             self.filterDeals.emit(ids)
@@ -291,7 +291,7 @@ class FundingView(QWidget):
         path = Path(path)
         self.resize(*size)
         self.ensurePolished()
-        self.layout().activate()
+        self.column.activate()
         self.prepare_render()
         if path.suffix.lower() == ".svg":
             return self.export_svg(path)

@@ -123,10 +123,14 @@ class FilterBar(QWidget):
         self.clear_button.clicked.connect(self.clear)
         row.addWidget(self.clear_button)
 
-        self.summary = QLabel(objectName="filter.summary", visible=False)
+        self.summary = QLabel()
+        self.summary.setObjectName("filter.summary")
+        self.summary.setVisible(False)
         facets.addStretch(1)
         facets.addWidget(self.summary)
-        self.message = QLabel(objectName="filter.message", wordWrap=True, visible=False)
+        self.message = QLabel(wordWrap=True)
+        self.message.setObjectName("filter.message")
+        self.message.setVisible(False)
         self.message.setStyleSheet(f"color: {PROBLEM_COLOR};")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -141,7 +145,9 @@ class FilterBar(QWidget):
         button = _named(QToolButton(), name, title)
         button.setText(title)
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        button.setMenu(QMenu(button, objectName=f"{name}.menu"))
+        menu = QMenu(button)
+        menu.setObjectName(f"{name}.menu")
+        button.setMenu(menu)
         return button
 
     def _date_edit(self, which: str, label: str) -> QLineEdit:

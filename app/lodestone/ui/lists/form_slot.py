@@ -63,7 +63,9 @@ class FormSlot:
             form.setMinimumWidth(FORM_MIN_WIDTH)
             self._wire(form)
             sizes = self._splitter.sizes()
-            self._splitter.replaceWidget(1, form).deleteLater()
+            placeholder = self._splitter.replaceWidget(1, form)
+            if placeholder is not None:
+                placeholder.deleteLater()
             self._splitter.setSizes(sizes)  # the list stays where it was painted
             self._form = form
             if self._waiting_id is not None:

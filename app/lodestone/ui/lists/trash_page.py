@@ -81,7 +81,8 @@ class TrashPage(QWidget):
         kind = self.current_kind()
         table = self.tables[kind]
         model = self.models[kind]
-        ids = [model.id_at(i.row()) for i in table.selectionModel().selectedRows()]
+        selected = (model.id_at(i.row()) for i in table.selectionModel().selectedRows())
+        ids = [record_id for record_id in selected if record_id is not None]
         if not ids:
             self.message.setText("Select the records to restore first.")
             return
