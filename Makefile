@@ -18,14 +18,17 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/lodestone --example
 
-test: $(STAMP)
+# Lint first, so a style or type error fails the run before the long tests.
+test: $(STAMP) lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests --ignore=tests/benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/benchmarks -m bench
 
+# Each check a command of its own; mypy's settings are in pyproject.toml, its cache in .mypy_cache.
 lint: $(STAMP)
 	$(BIN)/ruff check app tests packaging
+	$(BIN)/mypy
 
 # The one-folder desktop program: dist/lodestone/lodestone (install it with packaging/install.sh).
 $(PACKAGE_STAMP): $(STAMP)
