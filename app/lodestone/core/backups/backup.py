@@ -55,7 +55,9 @@ class BackupFailed(TrackerError):
 
 def take_backup(db: Path, paths: AppPaths, reason: str, now: datetime | None = None) -> BackupInfo:
     """Back up `db` into its backups folder, verified, then rotate older backups out."""
-    return _backup(db, paths, reason, now, only_if_changed=False)  # type: ignore[return-value]
+    info = _backup(db, paths, reason, now, only_if_changed=False)
+    assert info is not None  # only a backup asked for `only_if_changed` may be skipped
+    return info
 
 
 def maybe_backup(

@@ -158,7 +158,7 @@ class CellFunctions:
         """A stored amount as exact decimal text, by Money's own rules."""
         if minor is None:
             return None
-        try:
+        try:  # an amount without a currency is refused by Money, and reported as such
             return to_decimal_string(Money(minor, currency))  # type: ignore[arg-type]
         except (MoneyError, TypeError) as exc:
             self.error = self.error or f"an amount cannot be written: {exc}"

@@ -121,7 +121,8 @@ class Repository:
             "SELECT id FROM companies WHERE name = ? COLLATE NOCASE AND deleted_at IS NULL",
             (name.strip(),),
         )
-        return None if row is None else self.get("company", row[0])  # type: ignore[return-value]
+        company = None if row is None else self.get("company", row[0])
+        return company if isinstance(company, Company) else None
 
     def company_names(self, ids: list[int]) -> dict[int, str]:
         if not ids:
@@ -138,10 +139,10 @@ class Repository:
     def counts(self) -> dict[str, int]:
         """Live (not deleted) records of each kind, plus tranches."""
         result = {kind: self.count(kind) for kind in KIND_NAMES}
-        result["tranche"] = self._one(
+        result["tranche"] = self.conn.execute(
             "SELECT count(*) FROM tranches JOIN deals ON deals.id = tranches.deal_id "
             "WHERE deals.deleted_at IS NULL"
-        )[0]  # type: ignore[index]
+        ).fetchone()[0]
         return result
 
     def history(self, kind: str, record_id: int) -> list[ChangeEntry]:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from lodestone.core.history.attachments import RemoveCitation, describe_source
-from lodestone.core.records.model import Citation
+from lodestone.core.records.model import Citation, Source
 from lodestone.core.storage.repository import RecordNotFound
 from lodestone.ui.context import AppContext
 from lodestone.ui.forms.citation_edit import EditCitationDialog, problem_label, run_or_say
@@ -116,10 +116,11 @@ class CitationsPanel(QWidget):
     def _item(self, citation: Citation) -> QListWidgetItem:
         try:
             source = self.ctx.repo.get("source", citation.source_id)
-            text = describe_source(source)  # type: ignore[arg-type]
+            assert isinstance(source, Source)
+            text = describe_source(source)
             if self.ctx.repo.is_deleted("source", citation.source_id):
                 text += " (source in the Trash)"
-            url = source.url  # type: ignore[union-attr]
+            url = source.url
         except RecordNotFound:
             text, url = f"Missing source #{citation.source_id}", ""
         if citation.field:

@@ -53,7 +53,9 @@ class TimelineInput(QObject):
             return ""
         if hit.item is not None:
             return describe(hit.item)
-        first, last, count = hit.cell  # type: ignore[misc]
+        if hit.cell is None:  # a hit is an item or a density cell
+            return ""
+        first, last, count = hit.cell
         label = next((lane.label for lane in self.view.lanes if lane.key == hit.lane), "")
         return (f"{count:,} items in {label}, {FuzzyDate.of_day(first).display()} – "
                 f"{FuzzyDate.of_day(last).display()}\nClick or zoom in to see them.")
