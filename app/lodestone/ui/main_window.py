@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
+    QMenu,
     QStackedWidget,
     QWidget,
 )
@@ -214,7 +215,8 @@ class MainWindow(QMainWindow):
             ],
         )
 
-    def _add_actions(self, menu, specs):
+    def _add_actions(self, menu: QMenu,
+                     specs: Sequence[tuple[ActionSpec, Callable[[], object]]]) -> list[QAction]:
         return [make_action(self, menu, spec, slot) for spec, slot in specs]
 
     def _view_slot(self, key: str) -> Callable[[], None]:

@@ -8,6 +8,8 @@ saved through the same save operation as any record; its URL opens in the browse
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -86,7 +88,8 @@ class CitationsPanel(QWidget):
         ctx.notifier.changed.connect(self._on_changed)
         self.set_record(None)
 
-    def _button(self, text: str, name: str, slot, layout: QHBoxLayout) -> QPushButton:
+    def _button(self, text: str, name: str, slot: Callable[[], object],
+                layout: QHBoxLayout) -> QPushButton:  # fmt: skip
         button = QPushButton(text, self)
         button.setObjectName(f"{self.kind}.citations.{name}")
         button.setAccessibleName(text.rstrip("…"))
@@ -134,7 +137,7 @@ class CitationsPanel(QWidget):
         item.setToolTip(url or text)
         return item
 
-    def _update_buttons(self, *_) -> None:
+    def _update_buttons(self, *_: object) -> None:
         editable = self.record_id is not None and not self.ctx.readonly
         item = self.list.currentItem()
         self.add_button.setEnabled(editable)

@@ -3,6 +3,9 @@ one click away: clicking a row asks the main window to show that record."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
@@ -41,7 +44,8 @@ class RelatedList(QWidget):
         self.empty.setObjectName(f"{object_name}.empty")
         layout.addWidget(self.empty)
 
-    def show_query(self, conn, query: ListQuery | None, describe) -> None:
+    def show_query(self, conn: sqlite3.Connection, query: ListQuery | None,
+                   describe: Callable[[dict[str, str]], str]) -> None:  # fmt: skip
         """Fill from one list query (None: nothing to list); `describe(cells)` gives a row's
         text from its display cells by column key."""
         self.list.clear()

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt, Signal
@@ -57,7 +58,9 @@ class MoneyAxis(pg.AxisItem):
 
     currency: str | None = None
 
-    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 - pyqtgraph's API
+    def tickSpacing(  # noqa: N802 - pyqtgraph's API
+        self, minVal: float, maxVal: float, size: float  # noqa: N803
+    ) -> list[tuple[float, float]]:
         """One level of round steps (1, 2 or 5 x 10^n), about one label per 50 pixels."""
         span = maxVal - minVal
         if span <= 0 or size <= 0:
@@ -67,7 +70,9 @@ class MoneyAxis(pg.AxisItem):
         step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
         return [(step, 0)]
 
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's API
+    def tickStrings(  # noqa: N802 - pyqtgraph's API
+        self, values: list[float], scale: float, spacing: float
+    ) -> list[str]:
         if self.currency is None:
             return super().tickStrings(values, scale, spacing)
         factor = 10 ** CURRENCY_DIGITS[self.currency]  # no SI scaling: see enableAutoSIPrefix
@@ -245,7 +250,7 @@ class FundingChart(QWidget):
         placed = self._placed_at_scene(scene_pos)
         self.canvas.setToolTip("" if placed is None else tooltip(placed))
 
-    def _click(self, event) -> None:
+    def _click(self, event: Any) -> None:  # pyqtgraph's MouseClickEvent (it has no stubs)
         if event.button() != Qt.MouseButton.LeftButton:
             return
         placed = self._placed_at_scene(event.scenePos())

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -198,7 +199,7 @@ class FundingView(QWidget):
         else:
             self._stale = True
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's API
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's API
         super().showEvent(event)
         if self._stale:
             self._timer.start()

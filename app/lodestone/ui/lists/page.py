@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -192,7 +193,7 @@ class ListPage(QWidget):
         if new_id is not None:
             self.recordSelected.emit(self.kind, new_id)
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         """The first time a list is shown, its first record is in the form, not a blank one."""
         super().showEvent(event)
         slot = self.form_slot

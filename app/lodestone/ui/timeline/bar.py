@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,10 +56,11 @@ class TimelineBar(QWidget):
         layout.addStretch(1)
         for suffix in EXPORT_FILTERS:
             button = self._button(f"Export {suffix.upper()}…", f"export{suffix.upper()}",
-                                  lambda s=suffix: self.export(s))
+                                  partial(self.export, suffix))
             layout.addWidget(button)
 
-    def _button(self, text: str, name: str, slot, tip: str = "") -> QPushButton:
+    def _button(self, text: str, name: str, slot: Callable[[], object],
+                tip: str = "") -> QPushButton:  # fmt: skip
         button = QPushButton(text)
         button.setObjectName(f"timeline.{name}")
         button.setAccessibleName(text.rstrip("…"))

@@ -37,17 +37,21 @@ class DayAxis(pg.DateAxisItem):
         super().__init__(orientation="bottom", utcOffset=0)  # dates, not local clock times
         self._seconds: dict[float, float] = {}
 
-    def tickValues(self, minVal, maxVal, size):  # noqa: N802, N803 - pyqtgraph API
+    def tickValues(  # noqa: N802 - pyqtgraph API
+        self, minVal: float, maxVal: float, size: float  # noqa: N803
+    ) -> list[tuple[float, list[float]]]:
         levels = super().tickValues(minVal * DAY_SECONDS, maxVal * DAY_SECONDS, size)
         self._seconds = {spacing / DAY_SECONDS: spacing for spacing, _ in levels}
         return [(spacing / DAY_SECONDS, [v / DAY_SECONDS for v in values])
                 for spacing, values in levels]
 
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph API
+    def tickStrings(  # noqa: N802 - pyqtgraph API
+        self, values: list[float], scale: float, spacing: float
+    ) -> list[str]:
         seconds = self._seconds.get(spacing, spacing * DAY_SECONDS)
         return super().tickStrings([v * DAY_SECONDS for v in values], scale, seconds)
 
-    def linkToView(self, view):  # noqa: N802 - pyqtgraph API
+    def linkToView(self, view: pg.ViewBox) -> None:  # noqa: N802 - pyqtgraph API
         # The base class limits the view to its range in seconds; the canvas sets day limits.
         self._linkToView_internal(view)
 
