@@ -33,6 +33,7 @@ from lodestone.core.funding.exchange_rates import (
     parse_rate,
     validate_rate,
 )
+from lodestone.core.history.operations import Operation
 from lodestone.core.history.reference_data import (
     AddRate,
     EditRate,
@@ -150,7 +151,7 @@ class ExchangeRatesDialog(QDialog):
         if kind == RATE_KIND:  # an undo in the window, say: show what is stored now
             self.reload()
 
-    def _run(self, operation, verb: str) -> list[FieldError]:  # noqa: ANN001
+    def _run(self, operation: Operation, verb: str) -> list[FieldError]:
         """Apply one change as a step of the undo history; the reasons it was refused."""
         try:
             self.ctx.run(operation)
