@@ -26,7 +26,8 @@ def describe_citation(repo: Repository, citation: Citation) -> str:
     """A citation in one line: the source, the field it backs and the quote."""
     try:
         source = repo.get("source", citation.source_id)
-        text = describe_source(source)  # type: ignore[arg-type]
+        assert isinstance(source, Source)  # a source's row is read as a Source
+        text = describe_source(source)
     except RecordNotFound:
         text = f"Missing source #{citation.source_id}"
     if citation.field:
