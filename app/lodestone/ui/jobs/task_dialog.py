@@ -139,6 +139,7 @@ class TaskDialog(QDialog):
     """A dialog that runs one background task at a time and shows its problems inline."""
 
     MODELESS = False  # True: the analyst may keep working in the window while it is open
+    error: QLabel  # made by each dialog (with `error_label`) where its layout has room
 
     def __init__(self, ctx: AppContext, parent: QWidget | None, name: str, title: str) -> None:
         super().__init__(parent)
