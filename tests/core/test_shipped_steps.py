@@ -32,6 +32,7 @@ SHIPPED = {
     "0010_tranche_ids": "fdc137975c05406397087669b928e1b15195c68ba0981c61aa5dbbde74f188ee",
     "0011_open_vocabularies": "db9a91d5d2af7571fbcbd1ce0e7aa85d600de919bbc9479674e909669f2e5d65",
     "0012_change_origin": "71e00ec9473befd261a249885764c9930478eb96bda5cb56567b05a3153c985e",
+    "0013_tracker_identity": "fb4cb25760c39320b35dea81ae1248499978aa13554d32455f58e059de25cdd2",
 }
 
 # Run in a child: a later release's vocabularies, set before the schema is first imported.

@@ -42,14 +42,16 @@ EXTRAS = (
 
 def _user_tables(conn: sqlite3.Connection) -> list[str]:
     """Tables holding what the analyst wrote: not the migrations' record, the AUTOINCREMENT
-    counters (compared apart) or FTS5's own storage (its text is compared by rowid)."""
+    counters (compared apart), FTS5's own storage (its text is compared by rowid) or the
+    tracker's own random id (each file has its own; checked apart)."""
     fts = [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'")]
     shadows = {f"{t}_{part}" for t in fts for part in ("data", "idx", "content", "docsize",
                                                        "config")}
     return [name for (name,) in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        if name not in shadows and not name.startswith(("sqlite_", "_sqlite"))]  # fmt: skip
+        if name not in shadows and name != "tracker_identity"
+        and not name.startswith(("sqlite_", "_sqlite"))]  # fmt: skip
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -158,6 +160,8 @@ def test_a_tracker_of_every_version_upgrades_with_nothing_lost(
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
         assert applied == list(KNOWN_MIGRATIONS)
+        [(tracker_id,)] = conn.execute("SELECT id FROM tracker_identity").fetchall()
+        assert len(tracker_id) == 32
         contents = _contents(conn)
         assert {t: len(rows) for t, rows in contents.items()} == {
             t: len(rows) for t, rows in expected.items()}

@@ -28,7 +28,7 @@ examples:
 _RESTORE_EPILOG = """\
 The current tracker is not deleted: it is renamed <tracker>.before-restore-<time>, with
 its -wal and -shm files. Close Lodestone first; a restore is refused while it has the
-tracker open.
+tracker open. A backup of another tracker is refused unless --other-tracker confirms it.
 
 examples:
   lodestone backups
@@ -53,6 +53,8 @@ def add_backup_commands(commands: Any, prog: str = PROG) -> None:
     restore.add_argument("backup", type=Path, metavar="BACKUP",
                          help="the backup file to restore (see `lodestone backups`)")
     _db_option(restore, "the tracker to replace (default: your own)")
+    restore.add_argument("--other-tracker", action="store_true",
+                         help="restore it even though it is a backup of another tracker")
     restore.set_defaults(run=run_restore, parser=restore)
 
     listing = commands.add_parser(
@@ -88,10 +90,16 @@ def run_backup(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def run_restore(args: argparse.Namespace, paths: AppPaths) -> int:
+    from lodestone.core.backups.backup import OtherTrackerBackup
+    from lodestone.core.storage.db import TrackerError
     from lodestone.core.tracker.session import restore_closed
 
     db = _tracker(args, paths)
-    aside = restore_closed(db, args.backup.expanduser())
+    try:
+        aside = restore_closed(db, args.backup.expanduser(), other_tracker=args.other_tracker)
+    except OtherTrackerBackup as exc:
+        raise TrackerError(f"{exc}; nothing was changed (add --other-tracker to restore "
+                           "it anyway)") from None
     print(f"Restored {db} from {args.backup}")
     if aside is not None:
         print(f"The previous file was kept as {aside}")

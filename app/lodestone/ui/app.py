@@ -176,6 +176,7 @@ class WindowManager:
         window.newRequested.connect(lambda p: self.open(Path(p), create=True))
         window.exampleRequested.connect(self.open_example)
         window.restoreRequested.connect(self.restore)
+        window.restoreOtherRequested.connect(lambda b: self.restore(b, other_tracker=True))
         window.remember_file()
         self._start_backups(window, session)
         spare_long_lived(window)  # and the collector, paused at start (cli), runs from its paint
@@ -208,9 +209,10 @@ class WindowManager:
         auto_backup.failed.connect(not_backed_up)
         window.auto_backup = auto_backup
 
-    def restore(self, backup: Path) -> None:
+    def restore(self, backup: Path, *, other_tracker: bool = False) -> None:
         """Replace the open tracker with a backup, keeping the writer lock throughout. The copy
-        and its check (seconds for a big file) run as a job, while a notice says so."""
+        and its check (seconds for a big file) run as a job, while a notice says so
+        (`other_tracker`: the analyst confirmed restoring another tracker's backup)."""
         old = self.window
         if old is None or old.ctx.session is None or not old.may_close():
             return
@@ -223,7 +225,8 @@ class WindowManager:
         old.deleteLater()
         self.window = None
         session.repo.close()
-        job = Job(lambda _job: session.restore_file(backup), what="Restoring a backup")
+        job = Job(lambda _job: session.restore_file(backup, other_tracker=other_tracker),
+                  what="Restoring a backup")
         job.failed.connect(
             lambda message: show_error(notice, f"The backup could not be restored: {message}"))
         job.finished.connect(lambda: self._restored(session, notice))

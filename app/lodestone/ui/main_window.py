@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
     newRequested = Signal(str)
     exampleRequested = Signal()
     restoreRequested = Signal(object)  # the Path of a backup to restore
+    restoreOtherRequested = Signal(object)  # the Path of another tracker's backup, confirmed
     firstPainted = Signal()
     viewBuilt = Signal(str)  # noqa: N815 - a view's page was built, the first time it is shown
 
@@ -405,6 +406,7 @@ class MainWindow(QMainWindow):
 
         dialog = BackupsDialog(self.ctx, self)
         dialog.restoreRequested.connect(self.restoreRequested)
+        dialog.restoreOtherRequested.connect(self.restoreOtherRequested)
         dialog.exec()
 
     # -- help -------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from typing import Any
 from lodestone.core.backups.index import (
     REASON_PATTERN,
     BackupInfo,
-    backup_folder,
+    TrackerKey,
     first_problem,
     list_backups,
     needs_backup,
@@ -47,10 +47,15 @@ from lodestone.core.storage.files import (
     time_stamp,
     utcnow,
 )
+from lodestone.core.storage.identity import read_identity, stamp_identity
 
 
 class BackupFailed(TrackerError):
     """A backup could not be made or is not usable; the message is one sentence."""
+
+
+class OtherTrackerBackup(BackupFailed):
+    """The backup was taken of another tracker: restoring it needs the user's confirmation."""
 
 
 def take_backup(db: Path, paths: AppPaths, reason: str, now: datetime | None = None) -> BackupInfo:
@@ -99,10 +104,11 @@ def verify_backup(path: Path) -> None:
 
 
 def rotate(
-    paths: AppPaths, db: Path, now: datetime | None = None, protect: Path | None = None
+    paths: AppPaths, db: Path, now: datetime | None = None, protect: Path | None = None,
+    key: TrackerKey | None = None,
 ) -> list[Path]:
-    """Delete the backups the schedule no longer keeps (never `protect`); return them."""
-    backups = list_backups(paths, db)
+    """Delete the backups of `db` the schedule no longer keeps (never `protect`); return them."""
+    backups = list_backups(paths, db, key)
     keep = {b.path for b in to_keep(backups, now or utcnow())} | {protect}
     removed = []
     for backup in backups:
@@ -113,22 +119,53 @@ def rotate(
     return removed
 
 
-def restore_backup(backup: Path, dest: Path, now: datetime | None = None) -> Path | None:
+def restore_backup(
+    backup: Path, dest: Path, now: datetime | None = None, *, other_tracker: bool = False
+) -> Path | None:
     """Put a verified copy of `backup` at `dest`; return where the previous file was set aside.
 
     The caller holds the writer lock and has closed its connection. The current file is
     renamed `<dest>.before-restore-<time>` together with its -wal/-shm, so no stale -wal is
     ever paired with the restored file; the copy is made under a temporary name and renamed.
+    A backup of another tracker is refused (OtherTrackerBackup) unless `other_tracker` says
+    the user confirmed it. The restored file keeps the identity of the tracker it replaces,
+    so that tracker's backups stay its own.
     """
     if not dest.parent.is_dir():
         raise BackupFailed(f"cannot restore to {dest}: the folder {dest.parent} does not exist")
     verify_backup(backup)
+    if not other_tracker and of_another_tracker(backup, dest):
+        raise OtherTrackerBackup(f"{backup.name} is a backup of another tracker, not of {dest}; "
+                                 "restoring it would replace this tracker's records with that "
+                                 "tracker's")
+    dest_id = read_identity(dest) if dest.exists() else None
     temp, _digest = _copy_verified(backup, dest)
+    if dest_id is not None and read_identity(temp) != dest_id:
+        try:
+            stamp_identity(temp, dest_id)
+        except sqlite3.Error as exc:
+            _discard(temp)
+            raise BackupFailed(f"{backup} could not be copied ({exc})") from None
     aside = None
     if any(p.exists() for p in file_set(dest)):
         aside = set_aside(dest, "before-restore", now)
     _publish(temp, dest)
     return aside
+
+
+def of_another_tracker(backup: Path, dest: Path) -> bool:
+    """Whether `backup` was taken of a tracker other than the one at `dest`: by the ids in
+    both files, else by the tracker the backup's sidecar names. Unknown counts as the same,
+    and nothing is at stake when `dest` does not exist."""
+    if not dest.exists():
+        return False
+    dest_id = read_identity(dest)
+    facts = BackupInfo(backup, utcnow(), "", 0).facts()
+    backup_id = read_identity(backup) or facts.get("tracker_id")
+    if backup_id and dest_id:
+        return bool(backup_id != dest_id)
+    source = facts.get("source")
+    return bool(source) and source != str(dest.resolve())
 
 
 # -- internals -----------------------------------------------------------------------------
@@ -154,15 +191,16 @@ def _backup(
 ) -> BackupInfo | None:
     db = Path(db)
     when = now or utcnow()
-    name = _backup_name(db, when, reason)
-    latest = next(iter(list_backups(paths, db)), None)
+    name = _backup_name(db.resolve(), when, reason)
+    key = TrackerKey.of(db)
+    latest = next(iter(list_backups(paths, db, key)), None)
     if only_if_changed and not needs_backup(db, latest):
         return None
     inspect_existing(db)
     stamp = tracker_stamp(db)  # before copying: a write during the copy means "changed" later
     try:
         private_dir(paths.backups_dir)
-        folder = private_dir(backup_folder(paths, db))
+        folder = private_dir(key.folder(paths))
     except OSError as exc:
         raise BackupFailed(f"the backups folder {paths.backups_dir} cannot be used "
                            f"({exc.strerror or exc})") from None
@@ -174,8 +212,8 @@ def _backup(
         return None
     _publish(temp, target)
     _write_sidecar(target.with_name(target.name + ".json"),
-                   {"source": str(db.resolve()), "stamp": stamp, "sha256": digest})
-    rotate(paths, db, when, protect=target)
+                   {**key.sidecar_facts(), "stamp": stamp, "sha256": digest})
+    rotate(paths, db, when, protect=target, key=key)
     info = parse_backup(target)
     if info is None:
         raise BackupFailed(f"the backup {target} disappeared as it was written")

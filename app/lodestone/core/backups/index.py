@@ -1,9 +1,16 @@
 """The backups of a tracker as found on disk: where they live, their names, their facts.
 
-Backups live in `<backups_dir>/<tracker stem>/<stem>-YYYYmmddTHHMMSS-<reason>.db`, the time in
-UTC; the name alone says when and why, so listing needs no database. Each has a JSON sidecar
-(`<name>.json`) with what the tracker looked like when it was taken (see `tracker_stamp`)
-and the backup's hash. Files not named like a backup are never touched.
+Backups live in `<backups_dir>/<stem>-<id>/<stem>-YYYYmmddTHHMMSS-<reason>.db`: the folder is
+keyed by the tracker's own identity (see `storage.identity`), so two trackers with the same
+file name never share one, and by its real file, so a symlink to it finds the same folder.
+The time is in UTC; the name alone says when and why. Each has a JSON sidecar (`<name>.json`)
+with what the tracker looked like when it was taken (see `tracker_stamp`), the backup's hash,
+the tracker's real path and id. Files not named like a backup are never touched.
+
+Backups made before trackers had an id live in `<backups_dir>/<stem>/`, a folder every
+tracker of that name shared; a tracker finds its own there by the path its sidecar records.
+A tracker whose id cannot be read (a damaged file) finds its backups the same way, in every
+folder of its name.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from typing import Any
 
 from lodestone.core.paths import AppPaths
 from lodestone.core.storage.files import companion, parse_time_stamp
+from lodestone.core.storage.identity import read_identity
 
 REASON_PATTERN = re.compile(r"^[a-z]+(?:-[a-z]+)*$")
 NAME_PATTERN = re.compile(
@@ -57,8 +65,43 @@ def human_size(size: int) -> str:
     raise AssertionError("unreachable")
 
 
+@dataclass(frozen=True)
+class TrackerKey:
+    """What a tracker's backups are found by: its real file, and its id once it has one."""
+
+    real: Path
+    tracker_id: str | None
+
+    @classmethod
+    def of(cls, db: Path) -> TrackerKey:
+        real = Path(db).resolve()
+        return cls(real, read_identity(real))
+
+    def folder(self, paths: AppPaths) -> Path:
+        """Where new backups of the tracker go."""
+        if self.tracker_id is None:
+            return self.shared_folder(paths)
+        return paths.backups_dir / f"{self.real.stem}-{self.tracker_id[:12]}"
+
+    def shared_folder(self, paths: AppPaths) -> Path:
+        """The folder all trackers of this file name shared before they had an id."""
+        return paths.backups_dir / self.real.stem
+
+    def owns(self, facts: dict[str, Any]) -> bool:
+        """Whether a backup in the shared folder, by what its sidecar says, is this tracker's."""
+        backup_id = facts.get("tracker_id")
+        if backup_id:
+            return bool(backup_id == self.tracker_id)
+        source = facts.get("source")
+        return source is None or source == str(self.real)
+
+    def sidecar_facts(self) -> dict[str, Any]:
+        return {"source": str(self.real), "tracker_id": self.tracker_id}
+
+
 def backup_folder(paths: AppPaths, db: Path) -> Path:
-    return paths.backups_dir / Path(db).stem
+    """Where new backups of `db` go."""
+    return TrackerKey.of(db).folder(paths)
 
 
 def parse_backup(path: Path) -> BackupInfo | None:
@@ -74,14 +117,35 @@ def parse_backup(path: Path) -> BackupInfo | None:
     return BackupInfo(path, taken_at, match["reason"], st.st_size, st.st_mtime_ns)
 
 
-def list_backups(paths: AppPaths, db: Path) -> list[BackupInfo]:
-    """The backups of `db`, newest first."""
-    folder = backup_folder(paths, db)
-    if not folder.is_dir():
+def list_backups(paths: AppPaths, db: Path, key: TrackerKey | None = None) -> list[BackupInfo]:
+    """The backups of `db`, newest first: those in its own folder, and its own of those
+    taken before it had an id."""
+    key = key or TrackerKey.of(db)
+    own = key.folder(paths)
+    shared = key.shared_folder(paths)
+    found = [b for b in _backups_in(shared) if key.owns(b.facts())]
+    if own != shared:
+        found += _backups_in(own)
+    else:  # no id to go by: its backups in the folders of its name's ids, by their source
+        for folder in _id_folders(paths, key.real.stem):
+            found += [b for b in _backups_in(folder) if b.facts().get("source") == str(key.real)]
+    return sorted(found, key=lambda b: (b.taken_at, b.written_ns), reverse=True)
+
+
+def _id_folders(paths: AppPaths, stem: str) -> list[Path]:
+    pattern = re.compile(re.escape(stem) + r"-[0-9a-f]{12}")
+    try:
+        return [p for p in paths.backups_dir.iterdir() if pattern.fullmatch(p.name)]
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    found = (parse_backup(p) for p in folder.iterdir() if p.suffix == ".db")
-    return sorted((b for b in found if b is not None), key=lambda b: (b.taken_at, b.written_ns),
-                  reverse=True)
+
+
+def _backups_in(folder: Path) -> list[BackupInfo]:
+    try:
+        files = [p for p in folder.iterdir() if p.suffix == ".db"]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [b for b in map(parse_backup, files) if b is not None]
 
 
 def tracker_stamp(db: Path) -> dict[str, list[int]]:

@@ -137,7 +137,7 @@ def _inspect_header(path: Path) -> None:
         raise DamagedTrackerError(f"{path} is damaged: the file is truncated")
 
 
-def _connect_readonly(path: Path) -> sqlite3.Connection:
+def connect_readonly(path: Path) -> sqlite3.Connection:
     """A connection that never writes, nor creates a -wal or -shm beside the file.
 
     Without a -wal nobody is writing the file (a writer creates it first, under its lock), so
@@ -156,7 +156,7 @@ def inspect_existing(path: Path) -> int:
     """
     _inspect_header(path)
     try:
-        conn = _connect_readonly(path)
+        conn = connect_readonly(path)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -209,7 +209,7 @@ def open_tracker(
             raise TrackerError(f"cannot create {path}: the folder {path.parent} does not exist")
         version = 0
     if readonly:
-        return _connect_readonly(path)
+        return connect_readonly(path)
     try:
         if not exists:
             create_private(path)

@@ -27,6 +27,7 @@ from lodestone.core.storage.migrations import (
     step_0010_tranche_ids,
     step_0011_open_vocabularies,
     step_0012_change_origin,
+    step_0013_tracker_identity,
 )
 
 MIGRATION_SET = "lodestone"
@@ -64,6 +65,7 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("0010_tranche_ids", step_0010_tranche_ids.SQL),
     ("0011_open_vocabularies", step_0011_open_vocabularies.SQL),
     ("0012_change_origin", step_0012_change_origin.SQL),
+    ("0013_tracker_identity", step_0013_tracker_identity.SQL),
 )
 SCHEMA_VERSION = len(STEPS)
 KNOWN_MIGRATIONS = tuple(name for name, _ in STEPS)

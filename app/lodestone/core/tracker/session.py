@@ -63,27 +63,28 @@ class Session:
 
         return take_backup(self.path, self.paths, reason)
 
-    def restore(self, backup: Path) -> Path | None:
+    def restore(self, backup: Path, *, other_tracker: bool = False) -> Path | None:
         """Replace the tracker with `backup`, keeping the lock; return where the old one went.
 
         The repository is replaced: whoever holds `session.repo` must take the new one. The
         window runs the same steps apart: the copy (`restore_file`, seconds for a big file)
         as a background job, between closing the repository and `reopen` on its own thread.
+        A backup of another tracker needs `other_tracker` (the user confirmed it).
         """
         self._check_writable()
         self.repo.close()
         try:
-            return self.restore_file(backup)
+            return self.restore_file(backup, other_tracker=other_tracker)
         finally:
             self.reopen()
 
-    def restore_file(self, backup: Path) -> Path | None:
+    def restore_file(self, backup: Path, *, other_tracker: bool = False) -> Path | None:
         """Put a verified copy of `backup` in place of the tracker, whose repository the
         caller has closed; on any thread (it opens no connection it keeps)."""
         self._check_writable()
         from lodestone.core.backups.backup import restore_backup
 
-        return restore_backup(backup, self.path)
+        return restore_backup(backup, self.path, other_tracker=other_tracker)
 
     def reopen(self) -> None:
         """A new repository on the tracker (after `restore_file`), on the calling thread."""
@@ -145,17 +146,18 @@ def open_readonly(path: Path | str, paths: AppPaths) -> Session:
     return Session(path, paths, Repository(open_tracker(path, readonly=True)))
 
 
-def restore_closed(path: Path | str, backup: Path) -> Path | None:
+def restore_closed(path: Path | str, backup: Path, *, other_tracker: bool = False) -> Path | None:
     """Restore `backup` over a tracker no Lodestone has open (the CLI's restore).
 
     Takes the writer lock for the duration (LockedError names whoever has it open), so a
-    running app never has its file replaced underneath it.
+    running app never has its file replaced underneath it. A backup of another tracker
+    needs `other_tracker` (the user confirmed it).
     """
     from lodestone.core.backups.backup import restore_backup
 
     path = Path(path)
     with acquire(path) as lock:
-        aside = restore_backup(backup, path)
+        aside = restore_backup(backup, path, other_tracker=other_tracker)
         lock.record(files=pairing_record(path))
     return aside
 

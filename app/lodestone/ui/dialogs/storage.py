@@ -3,7 +3,8 @@ file is damaged, or they want a backup now or an old one back.
 
 Each is a small self-contained widget or function; the main window decides when to show
 them. None of them replaces the open tracker itself: restoring needs the app to close its
-connection first, so the Backups dialog asks and then emits `restoreRequested(path)`.
+connection first, so the Backups dialog asks and then emits `restoreRequested(path)`, or
+`restoreOtherRequested(path)` once the analyst confirmed restoring another tracker's backup.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.backups.backup import take_backup
+from lodestone.core.backups.backup import of_another_tracker, take_backup
 from lodestone.core.backups.index import BackupInfo, backup_folder, human_size, list_backups
 from lodestone.core.paths import AppPaths
 from lodestone.core.storage.db import TrackerError
@@ -124,6 +125,7 @@ class BackupsDialog(QDialog):
     """The tracker's backups (date, reason, size), with Back Up Now and Restore…."""
 
     restoreRequested = Signal(object)  # Path of the chosen backup, after confirmation
+    restoreOtherRequested = Signal(object)  # Path of another tracker's backup, confirmed
     backupFinished = Signal(object)  # BackupInfo, or None when it failed
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -217,11 +219,15 @@ class BackupsDialog(QDialog):
         backup = self.selected()
         if backup is None or self._ctx.readonly:
             return
+        other = of_another_tracker(backup.path, self._ctx.path)
         box = QMessageBox(self)
         box.setObjectName("storage.confirmRestore")
-        box.setIcon(QMessageBox.Icon.Question)
+        box.setIcon(QMessageBox.Icon.Warning if other else QMessageBox.Icon.Question)
         box.setWindowTitle("Restore backup")
-        box.setText(f"Replace {self._ctx.path.name} with the backup of {when_label(backup)}?")
+        name = self._ctx.path.name
+        box.setText(f"The backup of {when_label(backup)} is of another tracker. Replace the "
+                    f"records of {name} with that tracker's?" if other else
+                    f"Replace {name} with the backup of {when_label(backup)}?")
         box.setInformativeText(
             "The current file is kept next to it, renamed …before-restore-<time> (nothing "
             "is deleted). Changes made since this backup will not be in the restored tracker."
@@ -233,5 +239,5 @@ class BackupsDialog(QDialog):
         box.setEscapeButton(cancel)
         box.exec()
         if box.clickedButton() is restore:
-            self.restoreRequested.emit(backup.path)
+            (self.restoreOtherRequested if other else self.restoreRequested).emit(backup.path)
             self.accept()
