@@ -22,7 +22,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 from lodestone import __version__
 from lodestone.core.logs import configure_logging
 from lodestone.core.paths import AppPaths, resources_dir
-from lodestone.core.storage.db import NewerSchemaError, NotATrackerError, TrackerError
+from lodestone.core.storage.db import (
+    NewerSchemaError,
+    NotATrackerError,
+    TrackerError,
+    WriteProtectedError,
+)
 from lodestone.core.storage.lock import LockedError
 from lodestone.core.storage.repository import Repository
 from lodestone.core.storage.schema import SCHEMA_VERSION
@@ -113,6 +118,11 @@ def open_session(parent: QWidget | None, path: Path, paths: AppPaths, *,
             if ask_locked(parent, exc) == "readonly":
                 return open_readonly(path, paths)
             return None
+        except WriteProtectedError as exc:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.information(parent, "Opened read-only", str(exc))
+            return open_readonly(path, paths)
         except (NewerSchemaError, NotATrackerError) as exc:
             show_error(parent, str(exc))
             return None

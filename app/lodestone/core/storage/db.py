@@ -49,6 +49,22 @@ class DamagedTrackerError(TrackerError):
         super().__init__(line)
 
 
+class WriteProtectedError(TrackerError):
+    """The tracker file is write-protected: it may be read, never written."""
+
+
+def ensure_writable(path: Path) -> None:
+    """Raise WriteProtectedError when the file at `path` is write-protected (no write
+    permission bit: `chmod 444`), whoever asks, root included; a missing file is writable."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if not mode & 0o222 and not path.is_dir():
+        raise WriteProtectedError(f"{path} is write-protected, so it is only read and was not "
+                                  "changed (allow writing to it to change it)")
+
+
 class SaveFailed(TrackerError):
     """A write could not be completed and was rolled back; what was saved before is intact.
 
@@ -210,6 +226,7 @@ def open_tracker(
         version = 0
     if readonly:
         return connect_readonly(path)
+    ensure_writable(path)
     try:
         if not exists:
             create_private(path)

@@ -105,11 +105,13 @@ def private_dir(path: Path) -> Path:
 
 
 def make_private(*files: Path) -> None:
-    """0600 on each existing file: trackers and backups are readable by their owner only."""
+    """No access for group and others on each existing file: trackers and backups are their
+    owner's only. Never grants anything: a write-protected file stays write-protected."""
     for file in files:
         try:
-            if file.stat().st_mode & 0o777 != PRIVATE_FILE:
-                file.chmod(PRIVATE_FILE)
+            mode = file.stat().st_mode & 0o777
+            if mode & 0o077:
+                file.chmod(mode & 0o700)
         except FileNotFoundError:
             continue
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lodestone.core.paths import AppPaths
-from lodestone.core.storage.db import TrackerError, open_tracker
+from lodestone.core.storage.db import TrackerError, ensure_writable, open_tracker
 from lodestone.core.storage.files import companion, create_private, file_set, make_private
 from lodestone.core.storage.lock import WriterLock, acquire
 from lodestone.core.storage.repository import Repository
@@ -115,10 +115,12 @@ def open_for_writing(
 
     Raises LockedError when another Lodestone holds it (offer `open_readonly`), a
     DamagedTrackerError/ForeignWalError/NotATrackerError for a bad file (see recovery), or
-    NewerSchemaError; the file is left untouched in each case. With `backup_on_open=False`
+    NewerSchemaError, or WriteProtectedError for a write-protected file (offer
+    `open_readonly`); the file is left untouched in each case. With `backup_on_open=False`
     the caller runs `session.backup_if_changed("open")` itself, e.g. off the GUI thread.
     """
     path = Path(path)
+    ensure_writable(path)
     lock = acquire(path)
     existed = path.exists()
     try:
@@ -156,6 +158,7 @@ def restore_closed(path: Path | str, backup: Path, *, other_tracker: bool = Fals
     from lodestone.core.backups.backup import restore_backup
 
     path = Path(path)
+    ensure_writable(path)
     with acquire(path) as lock:
         aside = restore_backup(backup, path, other_tracker=other_tracker)
         lock.record(files=pairing_record(path))
