@@ -123,9 +123,10 @@ class WriterLock:
 def acquire(db: Path | str) -> WriterLock:
     """Take the tracker's writer lock or raise LockedError naming the holder.
 
-    Raises TrackerError when the folder does not allow a lock file at all.
+    Raises TrackerError when the folder does not allow a lock file at all. The lock is the real
+    file's, found through any symlinks: two paths to one file share one lock.
     """
-    db = Path(db)
+    db = Path(db).resolve()
     path = lock_path(db)
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, PRIVATE_FILE)
@@ -151,7 +152,7 @@ def acquire(db: Path | str) -> WriterLock:
 
 def read_holder(db: Path | str) -> LockHolder | None:
     """Who holds `db` now, or None when nobody does."""
-    path = lock_path(Path(db))
+    path = lock_path(Path(db).resolve())
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:

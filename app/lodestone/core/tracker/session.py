@@ -118,8 +118,9 @@ def open_for_writing(
     NewerSchemaError, or WriteProtectedError for a write-protected file (offer
     `open_readonly`); the file is left untouched in each case. With `backup_on_open=False`
     the caller runs `session.backup_if_changed("open")` itself, e.g. off the GUI thread.
+    A symlinked path opens the real file, so its lock, -wal and backups are that file's.
     """
-    path = Path(path)
+    path = Path(path).resolve()
     ensure_writable(path)
     lock = acquire(path)
     existed = path.exists()
@@ -157,7 +158,7 @@ def restore_closed(path: Path | str, backup: Path, *, other_tracker: bool = Fals
     """
     from lodestone.core.backups.backup import restore_backup
 
-    path = Path(path)
+    path = Path(path).resolve()
     ensure_writable(path)
     with acquire(path) as lock:
         aside = restore_backup(backup, path, other_tracker=other_tracker)
