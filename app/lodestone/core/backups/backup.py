@@ -34,7 +34,7 @@ from lodestone.core.backups.index import (
 )
 from lodestone.core.backups.rotation import to_keep
 from lodestone.core.paths import AppPaths
-from lodestone.core.storage.db import TrackerError, inspect_existing
+from lodestone.core.storage.db import TrackerError, connect_readonly, inspect_existing
 from lodestone.core.storage.files import (
     companion,
     create_private,
@@ -229,9 +229,8 @@ def _copy_verified(source: Path, target: Path) -> tuple[Path, str]:
     except OSError as exc:
         raise BackupFailed(f"cannot write a backup in {target.parent} ({exc.strerror})") from None
     try:
-        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        src = connect_readonly(source)  # creates nothing beside it: a read-only folder is fine
         try:
-            src.execute("PRAGMA busy_timeout = 5000")
             dst = sqlite3.connect(temp, isolation_level=None)
             try:
                 # a temporary file, discarded on any failure and fsynced before it is

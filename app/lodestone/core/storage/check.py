@@ -21,11 +21,13 @@ from lodestone.core.records.kinds import RECORD_KINDS
 from lodestone.core.records.money import Money, MoneyError
 from lodestone.core.records.reconcile import reconcile
 from lodestone.core.storage.db import (
+    DiskFullError,
     NotATrackerError,
     TrackerError,
     inspect_existing,
     migrate,
     open_tracker,
+    unreadable,
 )
 from lodestone.core.storage.repository import Repository
 from lodestone.core.storage.schema import SCHEMA_VERSION
@@ -170,6 +172,9 @@ def check_tracker(path: Path | str, *, quick: bool = False) -> CheckReport:
             try:
                 report.problems += step(conn)
             except sqlite3.DatabaseError as exc:
+                failure = unreadable(path, exc)
+                if isinstance(failure, DiskFullError):  # the disk, not the file, said no
+                    raise failure from None
                 report.problems.append(f"{name}: the file cannot be read ({exc})")
         if report.ok and version == SCHEMA_VERSION:
             try:

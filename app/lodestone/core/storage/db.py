@@ -49,6 +49,27 @@ class DamagedTrackerError(TrackerError):
         super().__init__(line)
 
 
+class DiskFullError(TrackerError):
+    """Reading the tracker needed a write beside it that the disk refused: not damage."""
+
+
+# SQLite's answers that come from the disk refusing a write or a read, not from the file's
+# content: a full disk, a file-size limit, a folder that cannot take the -shm.
+_DISK_REFUSALS = frozenset({sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_CANTOPEN})
+
+
+def unreadable(path: Path, exc: BaseException) -> TrackerError:
+    """The one sentence for a tracker SQLite could not open or read: damage only when the
+    file's content is at fault, the disk when it refused what SQLite needed to write."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in _DISK_REFUSALS:
+        return DiskFullError(
+            f"{path} cannot be opened: SQLite could not write the file it needs beside it "
+            f"({exc}), most likely because the disk is full. The tracker is not damaged and "
+            "was not changed; free some space and try again")
+    return DamagedTrackerError(f"{path} is damaged and cannot be opened ({exc})")
+
+
 class WriteProtectedError(TrackerError):
     """The tracker file is write-protected: it may be read, never written."""
 
@@ -188,7 +209,7 @@ def inspect_existing(path: Path) -> int:
         finally:
             conn.close()
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged schema text
-        raise DamagedTrackerError(f"{path} is damaged and cannot be opened ({exc})") from None
+        raise unreadable(path, exc) from None
     if app_id != APPLICATION_ID:
         if tables:
             raise NotATrackerError(f"{path} is an SQLite database, but not a Lodestone tracker")
@@ -241,7 +262,7 @@ def open_tracker(
             migrate(conn)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged schema text
         conn.close()
-        raise DamagedTrackerError(f"{path} is damaged and cannot be opened ({exc})") from None
+        raise unreadable(path, exc) from None
     except MigrationError as exc:  # the step was rolled back; earlier ones hold
         conn.close()
         raise TrackerError(f"{path} could not be upgraded to schema {SCHEMA_VERSION}: {exc}, "

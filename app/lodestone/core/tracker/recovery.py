@@ -23,6 +23,7 @@ from lodestone.core.storage.db import (
     NotATrackerError,
     TrackerError,
     inspect_existing,
+    unreadable,
 )
 from lodestone.core.storage.files import (
     companion,
@@ -57,7 +58,7 @@ def check_on_open(db: Path, *, quick_check: bool = True) -> None:
         finally:
             conn.close()
     except (sqlite3.Error, UnicodeDecodeError) as exc:
-        raise DamagedTrackerError(f"{db} is damaged and cannot be opened ({exc})") from None
+        raise unreadable(db, exc) from None
     if rows != [("ok",)]:
         from lodestone.core.backups.index import first_problem
 
