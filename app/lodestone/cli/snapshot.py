@@ -178,6 +178,19 @@ def _open_for_import(db: Path, paths: AppPaths) -> tuple[Session, Callable[[], N
     return session, backup
 
 
+@contextmanager
+def _importing(db: Path, paths: AppPaths) -> Iterator[tuple[Session, Callable[[], None]]]:
+    """`_open_for_import` for the length of an import: a tracker the import made is removed
+    again, with its lock file, when the import fails, so a refused import leaves nothing."""
+    session, backup = _open_for_import(db, paths)
+    try:
+        yield session, backup
+    except BaseException:
+        session.discard()
+        raise
+    session.close()
+
+
 def run_export(args: argparse.Namespace, paths: AppPaths) -> int:
     from lodestone.core.snapshots.export import export_snapshot
     from lodestone.core.storage.db import TrackerError
@@ -196,8 +209,7 @@ def run_export(args: argparse.Namespace, paths: AppPaths) -> int:
 def run_import(args: argparse.Namespace, paths: AppPaths) -> int:
     from lodestone.core.snapshots.export import import_snapshot
 
-    session, backup = _open_for_import(_tracker(args, paths), paths)
-    with session:
+    with _importing(_tracker(args, paths), paths) as (session, backup):
         report = import_snapshot(session.repo.conn, args.snapshot.expanduser(),
                                  progress=_progress("import"), before_write=backup)  # fmt: skip
     print("\n".join(report.lines()))
@@ -224,10 +236,11 @@ def run_import_csv(args: argparse.Namespace, paths: AppPaths) -> int:
             with _readable_tracker(db) as conn:
                 report = import_csv(conn, args.file.expanduser(), args.kind, **options)
         else:
-            session, backup = _open_for_import(db, paths)
-            with session:
+            with _importing(db, paths) as (session, backup):
                 report = import_csv(session.repo.conn, args.file.expanduser(), args.kind,
                                     before_write=backup, **options)  # fmt: skip
+                if report.invalid and not args.skip_invalid:  # refused: nothing was imported
+                    session.discard()
     except MappingError as exc:
         raise TrackerError(f"{args.file}: {exc}") from None
     print("\n".join(report.lines(None if args.verbose else 50)))

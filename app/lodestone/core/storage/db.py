@@ -76,12 +76,15 @@ class WriteProtectedError(TrackerError):
 
 def ensure_writable(path: Path) -> None:
     """Raise WriteProtectedError when the file at `path` is write-protected (no write
-    permission bit: `chmod 444`), whoever asks, root included; a missing file is writable."""
+    permission bit: `chmod 444`), whoever asks, root included; a missing file is writable.
+    A folder is refused as not a tracker, before anything is made beside it."""
+    if path.is_dir():
+        raise NotATrackerError(f"{path} is a folder, not a tracker file")
     try:
         mode = path.stat().st_mode
     except OSError:
         return
-    if not mode & 0o222 and not path.is_dir():
+    if not mode & 0o222:
         raise WriteProtectedError(f"{path} is write-protected, so it is only read and was not "
                                   "changed (allow writing to it to change it)")
 

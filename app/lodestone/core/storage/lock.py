@@ -3,9 +3,11 @@
 The lock is `flock(LOCK_EX | LOCK_NB)` on a descriptor kept open. It belongs to the open file,
 so the operating system drops it the instant the holder exits, even on kill -9 or a power
 cut: the next start takes over with no stale-lock clean-up. The JSON inside only says who
-holds it (host, process, user, since) for the "who has it open" message; the lock file is
-never deleted, because unlinking a locked file lets two processes lock two different files
-under one name.
+holds it (host, process, user, since) for the "who has it open" message. A lock file stays
+once a tracker was opened (it records how the tracker was closed); one made for an open that
+failed is removed by its holder (`abandon`), so a refused file gets nothing beside it. A
+holder checks, once locked, that the name still leads to the file it locked, so removing a
+lock file can never let two processes lock two different files under one name.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from lodestone.core.storage.files import PRIVATE_FILE, utcnow
 
 HOLDER_READ_ATTEMPTS = 20
 HOLDER_READ_PAUSE_S = 0.01
+LOCK_ATTEMPTS = 20
 
 
 @dataclass(frozen=True)
@@ -85,9 +88,11 @@ def lock_path(db: Path) -> Path:
 class WriterLock:
     """A held lock. `previous` is what the last holder wrote (it may describe a crash)."""
 
-    def __init__(self, db: Path, fd: int, holder: LockHolder, previous: dict[str, Any]) -> None:
+    def __init__(self, db: Path, fd: int, holder: LockHolder, previous: dict[str, Any],
+                 created: bool = False) -> None:  # fmt: skip
         self.db = db
         self.path = lock_path(db)
+        self.created = created  # this holder made the lock file
         self.holder = holder
         self.previous = previous
         self._fd: int | None = fd
@@ -113,11 +118,21 @@ class WriterLock:
         finally:
             os.close(fd)
 
+    def abandon(self) -> None:
+        """Release after a failed open: a lock file this holder made is removed first, so
+        nothing is left beside a file that was refused or never made."""
+        if self._fd is not None and self.created:
+            self.path.unlink(missing_ok=True)
+        self.release()
+
     def __enter__(self) -> WriterLock:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.release()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is None:
+            self.release()
+        else:
+            self.abandon()
 
 
 def acquire(db: Path | str) -> WriterLock:
@@ -128,26 +143,58 @@ def acquire(db: Path | str) -> WriterLock:
     """
     db = Path(db).resolve()
     path = lock_path(db)
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, PRIVATE_FILE)
-    except OSError as exc:
-        raise TrackerError(
-            f"{db} cannot be opened for writing: its lock file cannot be created "
-            f"({exc.strerror or exc})."
-        ) from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = _read_holder(fd)
-        os.close(fd)
-        raise LockedError(db, holder) from None
-    except OSError as exc:
-        os.close(fd)
-        raise TrackerError(f"{db} cannot be locked for writing ({exc.strerror or exc}).") from None
+    for _ in range(LOCK_ATTEMPTS):
+        fd, created = _open_lock_file(db, path)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_holder(fd)
+            os.close(fd)
+            raise LockedError(db, holder) from None
+        except OSError as exc:
+            os.close(fd)
+            raise TrackerError(
+                f"{db} cannot be locked for writing ({exc.strerror or exc}).") from None
+        if _still_named(fd, path):
+            break
+        os.close(fd)  # its holder removed it as we opened it: lock the file there now
+    else:
+        raise TrackerError(f"{db} cannot be locked for writing (its lock file keeps changing).")
     previous = _read_record(fd) or {}
     holder = LockHolder.current()
     _write_record(fd, asdict(holder))
-    return WriterLock(db, fd, holder, previous)
+    return WriterLock(db, fd, holder, previous, created)
+
+
+def _open_lock_file(db: Path, path: Path) -> tuple[int, bool]:
+    """The lock file's descriptor, and whether this call created it."""
+    problem: OSError | None = None
+    for _ in range(LOCK_ATTEMPTS):
+        try:
+            try:
+                return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
+                               PRIVATE_FILE), True  # fmt: skip
+            except FileExistsError:
+                return os.open(path, os.O_RDWR | os.O_CLOEXEC), False
+        except FileNotFoundError as exc:  # removed between the two opens: try again
+            problem = exc
+        except OSError as exc:
+            problem = exc
+            break
+    raise TrackerError(
+        f"{db} cannot be opened for writing: its lock file cannot be created "
+        f"({getattr(problem, 'strerror', None) or problem})."
+    )
+
+
+def _still_named(fd: int, path: Path) -> bool:
+    """Whether `path` is still the file open as `fd` (not removed or replaced meanwhile)."""
+    try:
+        named = path.stat()
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(fd)
+    return (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
 
 
 def read_holder(db: Path | str) -> LockHolder | None:

@@ -46,6 +46,7 @@ class Session:
     repo: Repository
     lock: WriterLock | None = None
     backup_warning: str | None = field(default=None)
+    created: bool = False  # opening made the file
 
     @property
     def readonly(self) -> bool:
@@ -95,6 +96,16 @@ class Session:
         if self.lock is None:
             raise PermissionError("a read-only session cannot restore a backup")
 
+    def discard(self) -> None:
+        """Close; and if opening made the file, remove it and everything made beside it, as
+        if it had never been opened: what a refused import into a new file leaves."""
+        if not self.created or self.lock is None or not self.lock.held:
+            self.close()
+            return
+        self.repo.close()
+        _remove_tracker(self.path)
+        self.lock.abandon()
+
     def close(self) -> None:
         self.repo.close()
         if self.lock is not None and self.lock.held:
@@ -127,9 +138,11 @@ def open_for_writing(
     try:
         conn = _open_locked(path, paths, lock, create=create)
     except BaseException:
-        lock.release()
+        if not existed:
+            _remove_tracker(path)
+        lock.abandon()
         raise
-    session = Session(path, paths, Repository(conn), lock)
+    session = Session(path, paths, Repository(conn), lock, created=not existed)
     if backup_on_open and existed:
         from lodestone.core.backups.backup import BackupFailed
 
@@ -187,6 +200,12 @@ def _open_locked(
     if pairing_record(path) != files:  # a file just created: record it (each record syncs)
         lock.record(files=pairing_record(path))
     return conn
+
+
+def _remove_tracker(db: Path) -> None:
+    """Remove a tracker this process just made (with its -wal and -shm), under its lock."""
+    for file in file_set(db):
+        file.unlink(missing_ok=True)
 
 
 def _create_wal(db: Path) -> None:
