@@ -9,7 +9,9 @@ snapshot is refused before a single row of it is imported.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
 import hashlib
 import io
 import os
@@ -64,25 +66,84 @@ class HashingSink:
         self._raw.close()
 
 
+PARTIAL_SUFFIX = ".partial"
+_TEMP_NAME_LENGTH = 8  # the random part of tempfile's names
+
+
+def _partial_prefix(dest: Path) -> str:
+    return f".{dest.name}."
+
+
+def _is_partial_of(path: Path, dest: Path) -> bool:
+    """Whether `path` is named like a partial snapshot of `dest`: `.NAME.XXXXXXXX.partial`."""
+    name, prefix = path.name, _partial_prefix(dest)
+    if not (name.startswith(prefix) and name.endswith(PARTIAL_SUFFIX)):
+        return False
+    middle = name[len(prefix):-len(PARTIAL_SUFFIX)]
+    return len(middle) == _TEMP_NAME_LENGTH and middle.replace("_", "").isalnum()
+
+
+def remove_stale_partials(dest: Path) -> list[Path]:
+    """Remove what exports to `dest` left when they were killed: partials of our own naming
+    that no export holds (a live one keeps its partial locked). Returns what was removed."""
+    removed = []
+    try:
+        candidates = [p for p in dest.parent.iterdir() if _is_partial_of(p, dest)]
+    except OSError:
+        return []
+    for path in candidates:
+        if path.is_symlink():
+            continue
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # an export is writing it
+            os.close(fd)
+            continue
+        try:
+            _remove(path)
+            removed.append(path)
+        finally:
+            os.close(fd)
+    return removed
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 class SnapshotWriter:
     """Writes a snapshot under a temporary name; `commit()` renames it to `dest`.
 
-    Used as a context manager: leaving it without `commit()` (an error, a cancel) removes
-    everything written so far.
+    Used as a context manager: leaving it without `commit()` (an error, a cancel, a full
+    disk) removes everything written so far. The partial is locked while it is written, so
+    the next export to the same name removes one left by an export that was killed, and
+    never one still being written.
     """
 
     def __init__(self, dest: Path) -> None:
         check_new_destination(dest)
+        remove_stale_partials(dest)
         self.dest = dest
         self._zip: zipfile.ZipFile | None = None
-        prefix = f".{dest.name}."
+        prefix = _partial_prefix(dest)
         if is_zip_destination(dest):
-            handle, name = tempfile.mkstemp(prefix=prefix, suffix=".partial", dir=dest.parent)
-            os.close(handle)
+            self._held, name = tempfile.mkstemp(prefix=prefix, suffix=PARTIAL_SUFFIX,
+                                                dir=dest.parent)  # fmt: skip
             self._temp = Path(name)
-            self._zip = zipfile.ZipFile(self._temp, "w", zipfile.ZIP_DEFLATED)
         else:
-            self._temp = Path(tempfile.mkdtemp(prefix=prefix, suffix=".partial", dir=dest.parent))
+            self._temp = Path(tempfile.mkdtemp(prefix=prefix, suffix=PARTIAL_SUFFIX,
+                                               dir=dest.parent))  # fmt: skip
+            self._held = os.open(self._temp, os.O_RDONLY | os.O_CLOEXEC)
+        fcntl.flock(self._held, fcntl.LOCK_EX)
+        if is_zip_destination(dest):
+            self._zip = zipfile.ZipFile(self._temp, "w", zipfile.ZIP_DEFLATED)
         self._committed = False
 
     def __enter__(self) -> SnapshotWriter:
@@ -111,15 +172,24 @@ class SnapshotWriter:
             raise SnapshotError(f"{self.dest} appeared while the snapshot was being written")
         os.rename(self._temp, self.dest)
         self._committed = True
+        self._release()
 
     def abort(self) -> None:
-        if self._zip is not None:
-            self._zip.close()
-            self._zip = None
-        if self._temp.is_dir():
-            shutil.rmtree(self._temp, ignore_errors=True)
-        else:
-            self._temp.unlink(missing_ok=True)
+        """Remove the partial, whatever state a failure left it in (a zip whose closing
+        fails on a full disk included)."""
+        try:
+            if self._zip is not None:
+                zipped, self._zip = self._zip, None
+                with contextlib.suppress(OSError, ValueError, zipfile.BadZipFile):
+                    zipped.close()
+        finally:
+            _remove(self._temp)
+            self._release()
+
+    def _release(self) -> None:
+        if self._held >= 0:
+            os.close(self._held)
+            self._held = -1
 
 
 class SnapshotReader:
