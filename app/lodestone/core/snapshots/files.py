@@ -32,6 +32,7 @@ from lodestone.core.snapshots.format import (
     Manifest,
     SnapshotError,
 )
+from lodestone.core.storage.files import PRIVATE_FILE
 
 _CHUNK = 1 << 20
 
@@ -111,6 +112,11 @@ def remove_stale_partials(dest: Path) -> list[Path]:
     return removed
 
 
+def _private(path: str, flags: int) -> int:
+    """open()'s opener for a new file readable by its owner only, whatever the umask."""
+    return os.open(path, flags, PRIVATE_FILE)
+
+
 def _remove(path: Path) -> None:
     if path.is_dir():
         shutil.rmtree(path, ignore_errors=True)
@@ -158,7 +164,8 @@ class SnapshotWriter:
         """A new file of the snapshot; close it before opening the next."""
         if self._zip is not None:
             return HashingSink(self._zip.open(name, "w", force_zip64=True))
-        return HashingSink(open(self._temp / name, "wb", buffering=_CHUNK))  # noqa: SIM115
+        return HashingSink(open(self._temp / name, "wb", buffering=_CHUNK,  # noqa: SIM115
+                                opener=_private))
 
     def commit(self, manifest: Manifest) -> None:
         """Write the manifest and move the finished snapshot into place."""

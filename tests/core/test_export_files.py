@@ -1,4 +1,5 @@
-"""An export that fails, on a full disk or killed, leaves no hidden partial behind for good."""
+"""What an export leaves on disk: its snapshot, private to its owner, and nothing else
+(no hidden partial after a full disk, a file-size limit or a kill)."""
 
 from __future__ import annotations
 
@@ -84,3 +85,18 @@ def test_files_not_named_like_our_partials_are_never_touched(tracker: Path, out:
         (out / name).write_text("keep")
     export_snapshot(tracker, out / "snap.zip")
     assert len(listing(out)) == 5
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o000])
+def test_an_export_folder_is_its_owners_only(tracker: Path, out: Path, umask: int):
+    """Every file Lodestone writes is 0600, the CSVs of an export folder included."""
+    previous = os.umask(umask)
+    try:
+        export_snapshot(tracker, out / "snap")
+        export_snapshot(tracker, out / "snap.zip")
+    finally:
+        os.umask(previous)
+    assert (out / "snap").stat().st_mode & 0o777 == 0o700
+    modes = {p.name: p.stat().st_mode & 0o777 for p in (out / "snap").iterdir()}
+    assert "companies.csv" in modes and set(modes.values()) == {0o600}, modes
+    assert (out / "snap.zip").stat().st_mode & 0o777 == 0o600
