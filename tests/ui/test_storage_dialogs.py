@@ -196,6 +196,27 @@ def test_restore_asks_then_hands_the_backup_to_the_app(qtbot, ctx, answer, butto
     assert dialog.result() == (dialog.DialogCode.Accepted if requested else 0)
 
 
+def test_restoring_another_trackers_backup_asks_in_its_own_words(qtbot, ctx, answer, tmp_path):
+    other = tmp_path / "other" / "t.db"
+    other.parent.mkdir()
+    with open_for_writing(other, ctx.paths, backup_on_open=False) as session:
+        session.repo.save(Company("Someone else's"))
+    theirs = take_backup(other, ctx.paths, "manual").path
+    mine = take_backup(ctx.path, ctx.paths, "manual").path
+    stray = mine.with_name(mine.name.replace("-manual", "-auto"))
+    stray.write_bytes(theirs.read_bytes())  # their backup, copied among mine
+    dialog = BackupsDialog(ctx)
+    qtbot.addWidget(dialog)
+    asked = answer("storage.confirmRestore.restore")
+    own, others = [], []
+    dialog.restoreRequested.connect(own.append)
+    dialog.restoreOtherRequested.connect(others.append)
+    dialog.table.selectRow([b.path for b in dialog.backups].index(stray))
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert "is of another tracker" in asked[0].text()
+    assert (own, others) == ([], [stray])
+
+
 def test_read_only_tracker_can_be_backed_up_not_restored(qtbot, make_ctx):
     ctx = make_ctx(readonly=True)
     take_backup(ctx.path, ctx.paths, "manual")
