@@ -133,3 +133,15 @@ def test_a_command_line_failure_is_logged_and_stderr_keeps_its_one_line(tmp_path
     text = AppPaths.default().log_file.read_text(encoding="utf-8")
     assert "ERROR lodestone.cli" in text and "lodestone check failed" in text
     assert "Traceback" in text and "TrackerError" in text
+
+
+def test_a_log_that_cannot_be_written_prints_nothing(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]):
+    """On a full disk the command's one line is all the analyst sees: the log's own failure
+    is dropped, not printed by logging as a traceback."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the log folder should be")
+    handler = RotatingLogFile(blocked / "lodestone.log")
+    handler.handle(logging.LogRecord("lodestone", logging.ERROR, __file__, 1, "boom", None, None))
+    handler.close()
+    assert capsys.readouterr().err == ""

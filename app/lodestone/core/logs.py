@@ -45,9 +45,15 @@ class RotatingLogFile(logging.Handler):
                 self._file = RotatingFileHandler(self.path, maxBytes=LOG_BYTES,
                                                  backupCount=LOG_BACKUPS, encoding="utf-8")
                 self._file.setFormatter(self.formatter)
+                # Its failures are this handler's: dropped, never printed (see handleError).
+                self._file.handleError = self.handleError  # type: ignore[method-assign]
             self._file.emit(record)
         except Exception:  # noqa: BLE001 - logging must never take the program down
             self.handleError(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        """A log that cannot be written (a full disk, a folder gone) is dropped: the analyst's
+        one line on stderr must not be followed by logging's own traceback."""
 
     def close(self) -> None:
         if self._file is not None:
