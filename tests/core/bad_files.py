@@ -6,8 +6,13 @@ check_tracker must raise, and words its one-line message must contain.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
+import shutil
 import sqlite3
+import struct
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,3 +81,113 @@ BAD_FILES: dict[str, tuple[Callable[[Path], object], type[TrackerError], str]] =
     "empty SQLite": (empty_sqlite, NotATrackerError, "empty SQLite database"),
     "newer schema": (newer_schema, NewerSchemaError, "newer version"),
 }
+
+
+# -- snapshots that are damaged, tampered with or hostile ------------------------------------
+# Each maker turns a good snapshot folder (exported by the test) into a bad one at `dest`: a
+# folder, or a zip when the damage is the zip's own. BAD_SNAPSHOTS maps a name to the maker
+# and words the one-line refusal must contain.
+
+
+def rehash(folder: Path) -> None:
+    """Write the manifest's checksums anew, as a tamperer who knows the format would."""
+    manifest_path = folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    for name, entry in manifest["files"].items():
+        entry["sha256"] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest))
+
+
+def zip_folder(folder: Path, dest: Path) -> Path:
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+        for path in sorted(folder.iterdir()):
+            out.write(path, path.name)
+    return dest
+
+
+def _copy(good: Path, dest: Path) -> Path:
+    shutil.copytree(good, dest)
+    return dest
+
+
+def _edit_manifest(good: Path, dest: Path, edit: Callable[[dict], object]) -> Path:
+    """A copy whose manifest is edited (json.dumps writes an infinity as `Infinity`, which is
+    written here as the `1e400` a hand-made manifest would hold)."""
+    _copy(good, dest)
+    manifest = json.loads((dest / "manifest.json").read_text())
+    edit(manifest)
+    (dest / "manifest.json").write_text(json.dumps(manifest).replace("Infinity", "1e400"))
+    return dest
+
+
+def _edit_companies(good: Path, dest: Path, edit: Callable[[list[str]], object]) -> Path:
+    """A copy whose companies.csv lines are edited, the manifest re-hashed to match."""
+    _copy(good, dest)
+    path = dest / "companies.csv"
+    lines = path.read_bytes().decode().split("\n")
+    edit(lines)
+    path.write_bytes("\n".join(lines).encode())
+    rehash(dest)
+    return dest
+
+
+def _damage_member(good: Path, dest: Path, damage: Callable[[bytearray, int, int], object]) -> Path:
+    """The snapshot as a zip whose companies.csv entry is damaged in place: `damage(data,
+    start, length)` changes the stored bytes of that entry (its checksums kept)."""
+    zip_folder(good, dest)
+    with zipfile.ZipFile(dest) as archive:
+        info = archive.getinfo("companies.csv")
+    data = bytearray(dest.read_bytes())
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    damage(data, start, info.compress_size)
+    dest.write_bytes(bytes(data))
+    return dest
+
+
+def corrupt_deflate(good: Path, dest: Path) -> Path:
+    def scramble(data: bytearray, start: int, length: int) -> None:
+        for i in range(start + 10, start + min(length, 40)):
+            data[i] ^= 0xFF
+
+    return _damage_member(good, dest.with_suffix(".zip"), scramble)
+
+
+def bad_crc(good: Path, dest: Path) -> Path:
+    """A zip whose companies.csv does not match the CRC-32 its headers record."""
+    zipped = zip_folder(good, dest.with_suffix(".zip"))
+    with zipfile.ZipFile(zipped) as archive:
+        crc = struct.pack("<I", archive.getinfo("companies.csv").CRC)
+    data = zipped.read_bytes()
+    zipped.write_bytes(data.replace(crc, bytes([crc[0] ^ 1]) + crc[1:]))
+    return zipped
+
+
+def deep_manifest(good: Path, dest: Path) -> Path:
+    _copy(good, dest)
+    (dest / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
+    return dest
+
+
+def _set_first_id(lines: list[str], value: str) -> None:
+    lines[1] = value + lines[1][lines[1].index(","):]
+
+
+def _infinite_rows(manifest: dict) -> None:
+    manifest["files"]["companies.csv"]["rows"] = float("inf")
+
+
+BAD_SNAPSHOTS: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
+    "corrupt deflate data": (corrupt_deflate, "damaged zip"),
+    "bad CRC": (bad_crc, "damaged zip"),
+    "manifest nested 100,000 deep": (deep_manifest, "manifest.json is damaged"),
+    "rows 1e400": (lambda g, d: _edit_manifest(g, d, _infinite_rows), "not a whole number"),
+    "schema_version 1e400": (
+        lambda g, d: _edit_manifest(g, d, lambda m: m.update(schema_version=float("inf"))),
+        "not a whole number"),
+    "format version as text": (
+        lambda g, d: _edit_manifest(g, d, lambda m: m.update(format_version="1")),
+        "not a whole number"),
+    "id 99999999999999999999999": (
+        lambda g, d: _edit_companies(g, d, lambda ls: _set_first_id(ls, "9" * 23)),
+        "companies.csv line 2, column id"),
+}  # fmt: skip

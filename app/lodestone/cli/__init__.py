@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lodestone import __version__
+from lodestone.cli.arguments import db_option as _db_option
+from lodestone.cli.arguments import tracker_file
 
 if TYPE_CHECKING:
     from lodestone.core.paths import AppPaths
@@ -91,10 +93,6 @@ def _count(text: str) -> int:
     return value
 
 
-def _db_option(parser: argparse.ArgumentParser, help_text: str, required: bool = False) -> None:
-    parser.add_argument("--db", metavar="PATH", type=Path, required=required, help=help_text)
-
-
 def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     """The command line's parser; without its commands for a start of the window, which
     names none (building them imports the modules that describe them: 14 ms of every start)."""
@@ -105,7 +103,7 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     window = parser.add_mutually_exclusive_group()
-    window.add_argument("--db", dest="window_db", metavar="PATH", type=Path,
+    window.add_argument("--db", dest="window_db", metavar="PATH", type=tracker_file,
                         help="open this tracker file instead of your own (created if missing)")
     window.add_argument("--example", action="store_true",
                         help="open the bundled example tracker (your own is not touched)")

@@ -10,6 +10,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lodestone.cli.arguments import db_option as _db_option
+
 if TYPE_CHECKING:
     from lodestone.core.paths import AppPaths
 
@@ -63,10 +65,6 @@ def add_backup_commands(commands: Any, prog: str = PROG) -> None:
         formatter_class=formatter)
     _db_option(listing, "the tracker whose backups to list (default: your own)")
     listing.set_defaults(run=run_backups, parser=listing)
-
-
-def _db_option(parser: argparse.ArgumentParser, help_text: str) -> None:
-    parser.add_argument("--db", metavar="PATH", type=Path, help=help_text)
 
 
 def _tracker(args: argparse.Namespace, paths: AppPaths) -> Path:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from lodestone.cli.arguments import tracker_file
 from lodestone.ui.render_args import RENDERABLE, parse_select, parse_size
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def add_render_command(commands: argparse._SubParsersAction, prog: str) -> None:
         description="Draw the main window showing one view to a PNG, without a screen.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--db", metavar="PATH", type=Path,
+    source.add_argument("--db", metavar="PATH", type=tracker_file,
                         help="the tracker to draw (default: your own)")  # fmt: skip
     source.add_argument(
         "--example", dest="render_example", action="store_true", help="draw the example tracker"

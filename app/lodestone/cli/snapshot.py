@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lodestone.cli.arguments import db_option as _db_option
+
 if TYPE_CHECKING:
     from lodestone.core.paths import AppPaths
     from lodestone.core.tracker.session import Session
@@ -136,10 +138,6 @@ def add_snapshot_commands(commands: Any, prog: str = PROG) -> None:
     foreign.add_argument("-v", "--verbose", action="store_true",
                          help="list every problem and name (otherwise the first 50 of each)")
     foreign.set_defaults(run=run_import_csv, parser=foreign)
-
-
-def _db_option(parser: argparse.ArgumentParser, help_text: str) -> None:
-    parser.add_argument("--db", metavar="PATH", type=Path, help=help_text)
 
 
 def _tracker(args: argparse.Namespace, paths: AppPaths) -> Path:

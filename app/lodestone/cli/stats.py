@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lodestone.cli.arguments import tracker_file
 from lodestone.core.funding.dimensions import STATS_BY
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def add_stats_command(commands: argparse._SubParsersAction, prog: str) -> None:
         description="Print how many companies, deals, tranches and events a tracker holds, and\n"
                     "the funding totals per group and currency, as the Funding chart shows them.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    parser.add_argument("--db", metavar="PATH", type=Path,
+    parser.add_argument("--db", metavar="PATH", type=tracker_file,
                         help="the tracker to read (default: your own)")  # fmt: skip
     parser.add_argument("--by", choices=STATS_BY, default="year",
                         help="group the totals by this (default: %(default)s)")  # fmt: skip

@@ -48,9 +48,21 @@ from lodestone.core.snapshots.format import (
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _SQL_TRIGGERS = "'=', '+', '-', '@', char(9), char(13)"
+MAX_INTEGER = 2**63 - 1  # SQLite's largest integer
 _INTEGER = re.compile(r"-?[0-9]+")
 _STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def whole_number(cell: str) -> int:
+    """The integer of an id, reference or position cell; ValueError for anything else,
+    including a number too large for SQLite to store."""
+    if not _INTEGER.fullmatch(cell):
+        raise ValueError(f"{cell[:40]!r} is not a whole number")
+    value = int(cell) if len(cell) <= 20 else MAX_INTEGER + 1
+    if not -MAX_INTEGER - 1 <= value <= MAX_INTEGER:
+        raise ValueError(f"{cell[:40]!r} is too large for a whole number here")
+    return value
 
 
 def escape_cell(text: str) -> str:
@@ -225,9 +237,7 @@ def _reader(column: Column, position: dict[str, int]) -> Converter:
                 return None
             raise ValueError("is empty")
         if kind in (ID, REF, INT):
-            if not _INTEGER.fullmatch(cell):
-                raise ValueError(f"{cell[:40]!r} is not a whole number")
-            return int(cell)
+            return whole_number(cell)
         if kind == CHOICE:
             if cell not in column.choices:
                 raise ValueError(_not_one_of(cell, column.choices))

@@ -25,7 +25,12 @@ from typing import Any
 
 from lodestone.core.progress import Ticker
 from lodestone.core.records.kinds import record_kind
-from lodestone.core.snapshots.cells import CellFunctions, select_lines_sql, unescape_cell
+from lodestone.core.snapshots.cells import (
+    CellFunctions,
+    select_lines_sql,
+    unescape_cell,
+    whole_number,
+)
 from lodestone.core.snapshots.files import SnapshotReader
 from lodestone.core.snapshots.format import FILES, FileSpec, SnapshotError
 from lodestone.core.storage.db import TrackerError, open_tracker
@@ -131,7 +136,7 @@ def _route(spec: FileSpec) -> Any:
 
         def record(cells: list[str]) -> tuple[str, tuple[Any, ...]]:
             label = next((cells[i] for i in labels if cells[i]), "")
-            return "rec", (kind, int(cells[at["id"]]), cells[deleted] == "",
+            return "rec", (kind, whole_number(cells[at["id"]]), cells[deleted] == "",
                            unescape_cell(label), pack([cells[i] for i in compared]))
 
         return record
@@ -143,16 +148,17 @@ def _route(spec: FileSpec) -> Any:
         if table == "tranches":  # the tranche's cells after its deal, its position last
             row = ("deal", c["deal_id"], f"tranche:{c['id']}", 0, cells[at["funder_id"]:])
         elif table == "deal_parties":
-            row = ("deal", c["deal_id"], "parties", int(c["position"]),
+            row = ("deal", c["deal_id"], "parties", whole_number(c["position"]),
                    [c["company_id"], c["role"]])
         elif table == "event_companies":
-            row = ("event", c["event_id"], "companies", int(c["position"]), [c["company_id"]])
+            row = ("event", c["event_id"], "companies", whole_number(c["position"]),
+                   [c["company_id"]])
         elif table == "tags":
             row = (c["record_kind"], c["record_id"], "tags", c["tag"], [c["tag"]])
         else:  # citations
-            row = (c["record_kind"], c["record_id"], "citations", int(c["id"]),
+            row = (c["record_kind"], c["record_id"], "citations", whole_number(c["id"]),
                    [c["source_id"], c["field"], c["quote"]])
-        return "raw", (row[0], int(row[1]), row[2], row[3], pack(row[4]))
+        return "raw", (row[0], whole_number(row[1]), row[2], row[3], pack(row[4]))
 
     return part
 

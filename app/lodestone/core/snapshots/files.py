@@ -18,10 +18,11 @@ import os
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 from lodestone.core.progress import Ticker
 from lodestone.core.snapshots.format import (
@@ -35,6 +36,11 @@ from lodestone.core.snapshots.format import (
 from lodestone.core.storage.files import PRIVATE_FILE
 
 _CHUNK = 1 << 20
+# What a broken zip member raises while it is read: a bad CRC (BadZipFile), corrupt deflate
+# data (zlib.error), data that ends early (EOFError), a method or encryption zipfile cannot
+# read (NotImplementedError, RuntimeError).
+_ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+                    OSError)
 
 
 def is_zip_destination(dest: Path) -> bool:
@@ -199,6 +205,29 @@ class SnapshotWriter:
             self._held = -1
 
 
+class _ZipMember(io.RawIOBase):
+    """A zip member read as a raw stream, its read errors turned into one SnapshotError."""
+
+    def __init__(self, raw: IO[bytes], damaged: SnapshotError) -> None:
+        self._raw = raw
+        self._damaged = damaged
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            data = self._raw.read(len(buffer))
+        except _ZIP_READ_ERRORS:
+            raise self._damaged from None
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
 class SnapshotReader:
     """A snapshot folder or zip, opened through its manifest (SnapshotError if it is none)."""
 
@@ -236,7 +265,13 @@ class SnapshotReader:
 
     def open_binary(self, name: str) -> IO[bytes]:
         if self._zip is not None:
-            return self._zip.open(name)
+            damaged = SnapshotError(f"{self.source} is a damaged zip file: {name} inside it "
+                                    "cannot be read")  # fmt: skip
+            try:
+                member = self._zip.open(name)
+            except _ZIP_READ_ERRORS:
+                raise damaged from None
+            return io.BufferedReader(_ZipMember(member, damaged), _CHUNK)
         return open(self.source / name, "rb", buffering=_CHUNK)  # noqa: SIM115
 
     def rows(self, spec: FileSpec) -> Iterator[tuple[int, list[str]]]:

@@ -280,17 +280,37 @@ class Manifest:
             data = json.loads(text)
             if not isinstance(data, dict) or data.get("format") != FORMAT:
                 raise SnapshotError("its manifest.json is not a Lodestone snapshot manifest")
-            if data.get("format_version") != FORMAT_VERSION:
+            version = data.get("format_version")
+            if not _is_count(version):
+                raise SnapshotError(f"its manifest.json is damaged (the format version "
+                                    f"{str(version)[:40]!r} is not a whole number)")  # fmt: skip
+            if version != FORMAT_VERSION:
                 raise SnapshotError(
-                    f"it is in snapshot format {data.get('format_version')!r}; this version of "
+                    f"it is in snapshot format {version}; this version of "
                     f"Lodestone reads format {FORMAT_VERSION}")  # fmt: skip
             files = {
-                str(name): FileEntry(int(entry["rows"]), str(entry["sha256"]))
+                str(name): FileEntry(_count(entry["rows"], f"{name} rows"), str(entry["sha256"]))
                 for name, entry in data["files"].items()
             }
-            return cls(str(data["app_version"]), int(data["schema_version"]),
+            return cls(str(data["app_version"]), _count(data["schema_version"], "schema_version"),
                        str(data["created_at"]), files, bool(data.get("excel", False)))  # fmt: skip
         except SnapshotError:
             raise
+        except RecursionError:
+            raise SnapshotError("its manifest.json is damaged (nested too deeply)") from None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise SnapshotError(f"its manifest.json is damaged ({exc})") from None
+
+
+MAX_COUNT = 2**63 - 1  # SQLite's largest integer: no row count or version can be larger
+
+
+def _is_count(value: object) -> bool:
+    return type(value) is int and 0 <= value <= MAX_COUNT
+
+
+def _count(value: object, what: str) -> int:
+    """A whole number from 0 up to MAX_COUNT, as the manifest must give its counts."""
+    if not _is_count(value):
+        raise ValueError(f"{what} is {str(value)[:40]!r}, not a whole number")
+    return value  # type: ignore[return-value]
