@@ -6,7 +6,9 @@ check_tracker must raise, and words its one-line message must contain.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import random
 import shutil
@@ -94,7 +96,9 @@ def rehash(folder: Path) -> None:
     manifest_path = folder / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     for name, entry in manifest["files"].items():
-        entry["sha256"] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        data = (folder / name).read_bytes()
+        entry["sha256"] = hashlib.sha256(data).hexdigest()
+        entry["rows"] = len(list(csv.reader(io.StringIO(data.decode(errors="replace"))))) - 1
     manifest_path.write_text(json.dumps(manifest))
 
 
@@ -190,4 +194,7 @@ BAD_SNAPSHOTS: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "id 99999999999999999999999": (
         lambda g, d: _edit_companies(g, d, lambda ls: _set_first_id(ls, "9" * 23)),
         "companies.csv line 2, column id"),
+    "a repeated company id": (
+        lambda g, d: _edit_companies(g, d, lambda ls: ls.insert(3, "1" + ls[3][ls[3].index(","):])),
+        "companies.csv line 4 repeats the id 1 of an earlier row"),
 }  # fmt: skip

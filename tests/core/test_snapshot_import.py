@@ -221,3 +221,17 @@ def test_csv_reader_reads_what_export_quotes(snap: Path) -> None:
     """The files are plain RFC 4180: any CSV reader gets the same cells."""
     rows = list(csv.reader(io.StringIO((snap / "companies.csv").read_text(encoding="utf-8"))))
     assert rows[0][:3] == ["id", "name", "kind"] and all(len(r) == len(rows[0]) for r in rows)
+
+
+def test_a_repeated_id_is_refused_naming_file_line_and_id(snap: Path, tmp_path: Path) -> None:
+    from bad_files import BAD_SNAPSHOTS
+
+    make, words = BAD_SNAPSHOTS["a repeated company id"]
+    bad = make(snap, tmp_path / "bad")
+    target = Repository.open(tmp_path / "target.db")
+    try:
+        with pytest.raises(SnapshotError, match=words):
+            import_snapshot(target.conn, bad)  # restored into an empty tracker
+        assert sum(table_counts(target).values()) == 0
+    finally:
+        target.close()

@@ -192,8 +192,8 @@ def load_side(work: sqlite3.Connection, name: str, side: Side, ticker: Ticker) -
             batch[table].append(row)
             count += 1
             if count % BATCH == 0:
-                _flush(work, sql, batch, ticker)
-        _flush(work, sql, batch, ticker)
+                _flush(work, sql, batch, ticker, side, spec)
+        _flush(work, sql, batch, ticker, side, spec)
     # One value per part of a record: a deal's parties in order, its tags in order, ...
     work.execute(f"CREATE TABLE part_{name} AS SELECT kind, id, part, "
                  f"group_concat(value, char(30)) AS value FROM "
@@ -205,11 +205,15 @@ def load_side(work: sqlite3.Connection, name: str, side: Side, ticker: Ticker) -
 
 
 def _flush(work: sqlite3.Connection, sql: dict[str, str], batch: dict[str, list[Any]],
-           ticker: Ticker) -> None:  # fmt: skip
+           ticker: Ticker, side: Side, spec: FileSpec) -> None:  # fmt: skip
     done = 0
     for table, rows in batch.items():
         if rows:
-            work.executemany(sql[table], rows)
+            try:
+                work.executemany(sql[table], rows)
+            except sqlite3.IntegrityError:  # the key of a record's row
+                raise SnapshotError(f"{side.path}: {spec.name} holds the same id twice; a "
+                                    "snapshot holds each row once") from None
             done += len(rows)
             rows.clear()
     ticker.advance(done)

@@ -82,6 +82,9 @@ class _Merger:
         self.inserted: dict[str, set[int]] = defaultdict(set)  # new records (to index)
         self.touched: dict[str, set[int]] = defaultdict(set)  # records with new children
         self.writes = Writes(conn)
+        # Keys of the rows read so far, per file, to refuse a key given twice: into an empty
+        # tracker the table itself tells (the key is there), so only a merge keeps them.
+        self.seen: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
 
     def specs(self) -> list[FileSpec]:
         specs = list(FILES)
@@ -173,8 +176,12 @@ class _Merger:
                  for line, cells, values in batch]  # fmt: skip
         self._check(spec, batch)
         existing = self._existing(spec, [k for *_, k in keyed]) if not self.report.restored else {}
+        seen = set() if self.report.restored else self.seen[spec.table]
         new = []
         for line, cells, values, key in keyed:
+            if key in seen:
+                raise _repeated(spec, key, line)
+            seen.add(key)
             if key in existing:
                 differences = self._differences(spec, existing[key], cells)
                 if differences:
@@ -264,10 +271,17 @@ class _Merger:
         except sqlite3.IntegrityError as exc:
             if getattr(exc, "sqlite_errorname", "") not in _UNIQUE:
                 raise SnapshotError(f"{spec.name} line {line} cannot be stored: {exc}") from None
+            if self.report.restored and self._stored(spec, key):  # an earlier row's key
+                raise _repeated(spec, key, line) from None
         what = "a company with this name" if spec.table == "companies" else "the same row"
         self._conflict(spec, key, line, f"{what} is already in the tracker under another id",
                        self.missing)
         return False
+
+    def _stored(self, spec: FileSpec, key: tuple[Any, ...]) -> bool:
+        where = " AND ".join(f"{column} = ?" for column in spec.key)
+        found = self.conn.execute(f"SELECT 1 FROM {spec.table} WHERE {where}", key).fetchone()
+        return found is not None
 
     # -- the change log, the full-text index and the notices ------------------------------
 
@@ -300,6 +314,17 @@ class _Merger:
                 f"SELECT id FROM {table} WHERE id > ? ORDER BY id LIMIT {BATCH_ROWS}", (last,))]:
             yield from page
             last = page[-1]
+
+
+def _repeated(spec: FileSpec, key: tuple[Any, ...], line: int) -> SnapshotError:
+    """The refusal of a row whose key an earlier row of the same file already has: one of the
+    two would be dropped, so the snapshot is not one that export writes."""
+    if len(spec.key) == 1:
+        what = f"the {spec.key[0]} {key[0]}"
+    else:
+        what = f"the {', '.join(spec.key)} {', '.join(map(str, key))}"
+    return SnapshotError(f"{spec.name} line {line} repeats {what} of an earlier row; a snapshot "
+                         "holds each row once")
 
 
 def _short(cell: str) -> str:
