@@ -180,6 +180,35 @@ def _infinite_rows(manifest: dict) -> None:
     manifest["files"]["companies.csv"]["rows"] = float("inf")
 
 
+def zip_bomb(good: Path, dest: Path, size: int = 64 << 20) -> Path:
+    """A zip whose companies.csv unpacks to `size` bytes of zeros (a few hundred KB packed),
+    its checksum in the manifest correct: only its size gives it away."""
+    _copy(good, dest)
+    zeros = b"0" * (1 << 20)
+    sha = hashlib.sha256()
+    for _ in range(size // len(zeros)):
+        sha.update(zeros)
+    manifest = json.loads((dest / "manifest.json").read_text())
+    manifest["files"]["companies.csv"]["sha256"] = sha.hexdigest()
+    (dest / "manifest.json").write_text(json.dumps(manifest))
+    zipped = dest.with_suffix(".zip")
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as out:
+        for path in sorted(dest.iterdir()):
+            if path.name != "companies.csv":
+                out.write(path, path.name)
+        with out.open("companies.csv", "w", force_zip64=True) as member:
+            for _ in range(size // len(zeros)):
+                member.write(zeros)
+    return zipped
+
+
+def _long_row(lines: list[str]) -> None:
+    """One row longer than any a snapshot holds, in a file small enough to pass its size
+    check (a single row may take 4 bytes a character)."""
+    del lines[2:]
+    lines[1] = "1," + "x" * (3 << 20)
+
+
 BAD_SNAPSHOTS: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "corrupt deflate data": (corrupt_deflate, "damaged zip"),
     "bad CRC": (bad_crc, "damaged zip"),
@@ -197,4 +226,7 @@ BAD_SNAPSHOTS: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "a repeated company id": (
         lambda g, d: _edit_companies(g, d, lambda ls: ls.insert(3, "1" + ls[3][ls[3].index(","):])),
         "companies.csv line 4 repeats the id 1 of an earlier row"),
+    "a zip bomb": (zip_bomb, "more than the 13 rows its manifest counts can hold"),
+    "a row of 3 million characters": (lambda g, d: _edit_companies(g, d, _long_row),
+                                      "companies.csv line 2 is longer than any row"),
 }  # fmt: skip

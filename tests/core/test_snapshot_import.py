@@ -235,3 +235,26 @@ def test_a_repeated_id_is_refused_naming_file_line_and_id(snap: Path, tmp_path: 
         assert sum(table_counts(target).values()) == 0
     finally:
         target.close()
+
+
+def test_a_bomb_its_manifest_allows_is_read_in_bounded_memory(snap: Path, tmp_path: Path) -> None:
+    """Zeros without a line end, with rows enough in the manifest to pass the size check: the
+    reading stops at the first overlong row, holding no more than that row."""
+    import tracemalloc
+
+    from bad_files import zip_bomb
+
+    size = 32 << 20
+    manifest = json.loads((snap / MANIFEST).read_text())
+    manifest["files"]["companies.csv"]["rows"] = 100
+    (snap / MANIFEST).write_text(json.dumps(manifest))
+    bomb = zip_bomb(snap, tmp_path / "bomb", size)
+    target = Repository.open(tmp_path / "target.db")
+    tracemalloc.start()
+    try:
+        with pytest.raises(SnapshotError, match="companies.csv line 1 is longer than any row"):
+            import_snapshot(target.conn, bomb)
+        assert tracemalloc.get_traced_memory()[1] < size // 4
+    finally:
+        tracemalloc.stop()
+        target.close()

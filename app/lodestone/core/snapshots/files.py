@@ -36,6 +36,11 @@ from lodestone.core.snapshots.format import (
 from lodestone.core.storage.files import PRIVATE_FILE
 
 _CHUNK = 1 << 20
+# The most one row of a file may take: far beyond any record's text (a notes field holds at
+# most 20,000 characters). It bounds what a file may weigh for the rows its manifest counts, so
+# a zip bomb is refused before it is unpacked, and what reading one row may hold in memory.
+MAX_ROW_CHARS = 1 << 20
+MAX_ROW_BYTES = 4 * MAX_ROW_CHARS  # UTF-8 takes up to 4 bytes a character
 # What a broken zip member raises while it is read: a bad CRC (BadZipFile), corrupt deflate
 # data (zlib.error), data that ends early (EOFError), a method or encryption zipfile cannot
 # read (NotImplementedError, RuntimeError).
@@ -228,6 +233,34 @@ class _ZipMember(io.RawIOBase):
         super().close()
 
 
+class _BoundedLines:
+    """The lines of a text file for `csv.reader`, refusing a row (one line, or several when a
+    quoted cell holds line breaks) longer than MAX_ROW_CHARS before it is read whole."""
+
+    def __init__(self, handle: IO[str], name: str) -> None:
+        self._handle = handle
+        self._name = name
+        self._row_chars = 0
+        self._line = 0
+
+    def __iter__(self) -> _BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._handle.readline(MAX_ROW_CHARS + 1 - self._row_chars)
+        if not line:
+            raise StopIteration
+        self._line += 1
+        self._row_chars += len(line)
+        if self._row_chars > MAX_ROW_CHARS:
+            raise SnapshotError(f"{self._name} line {self._line} is longer than any row of a "
+                                f"snapshot ({MAX_ROW_CHARS:,} characters)")  # fmt: skip
+        return line
+
+    def row_read(self) -> None:
+        self._row_chars = 0
+
+
 class SnapshotReader:
     """A snapshot folder or zip, opened through its manifest (SnapshotError if it is none)."""
 
@@ -258,6 +291,21 @@ class SnapshotReader:
     def _refuse(self, reason: str) -> SnapshotError:
         return SnapshotError(f"{self.source} cannot be imported: {reason}")
 
+    def _size(self, name: str) -> int:
+        """The bytes of one file, as its zip entry declares them or as it lies on disk."""
+        if self._zip is not None:
+            return self._zip.getinfo(name).file_size
+        return (self.source / name).stat().st_size
+
+    def _check_sizes(self, manifest: Manifest) -> None:
+        """Refuse a file larger than the rows its manifest counts can be: before anything is
+        unpacked, so a zip bomb costs nothing but this look at its directory."""
+        for name, entry in manifest.files.items():
+            size, most = self._size(name), (entry.rows + 1) * MAX_ROW_BYTES
+            if size > most:
+                raise self._refuse(f"{name} is {size:,} bytes, more than the {entry.rows:,} "
+                                   "rows its manifest counts can hold")  # fmt: skip
+
     def _exists(self, name: str) -> bool:
         if self._zip is not None:
             return name in self._zip.NameToInfo
@@ -276,15 +324,18 @@ class SnapshotReader:
 
     def rows(self, spec: FileSpec) -> Iterator[tuple[int, list[str]]]:
         """(line number, cells) of each row of one file, its header checked first; a file
-        that cannot be read as the format says raises SnapshotError naming file and line."""
+        that cannot be read as the format says raises SnapshotError naming file and line.
+        No row may be longer than MAX_ROW_CHARS, so reading holds at most one such row."""
         with self.open_text(spec.name) as handle:
-            reader = csv.reader(handle, strict=True)
+            lines = _BoundedLines(handle, spec.name)
+            reader = csv.reader(lines, strict=True)
             try:
                 header = next(reader, None)
                 if header != spec.header:
                     raise SnapshotError(f"{spec.name} has the columns {header}, expected "
                                         f"{spec.header}")  # fmt: skip
                 for cells in reader:
+                    lines.row_read()
                     yield reader.line_num, cells
             except (csv.Error, UnicodeDecodeError) as exc:
                 raise SnapshotError(f"{spec.name} line {reader.line_num} cannot be read: "
@@ -315,6 +366,7 @@ class SnapshotReader:
         absent = [name for name in manifest.files if not self._exists(name)]
         if absent:
             raise self._refuse(f"{', '.join(absent)} listed in the manifest is missing")
+        self._check_sizes(manifest)
         return manifest
 
     def verify(self, ticker: Ticker | None = None) -> None:
