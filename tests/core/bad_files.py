@@ -209,6 +209,17 @@ def _long_row(lines: list[str]) -> None:
     lines[1] = "1," + "x" * (3 << 20)
 
 
+def _not_utf8(good: Path, dest: Path) -> Path:
+    """A byte that is not UTF-8 in line 3 of companies.csv, the manifest re-hashed."""
+    _copy(good, dest)
+    path = dest / "companies.csv"
+    data = path.read_bytes()
+    at = data.index(b"\n", data.index(b"\n") + 1) + 5
+    path.write_bytes(data[:at] + b"\xff" + data[at + 1:])
+    rehash(dest)
+    return dest
+
+
 BAD_SNAPSHOTS: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "corrupt deflate data": (corrupt_deflate, "damaged zip"),
     "bad CRC": (bad_crc, "damaged zip"),
@@ -229,4 +240,5 @@ BAD_SNAPSHOTS: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "a zip bomb": (zip_bomb, "more than the 13 rows its manifest counts can hold"),
     "a row of 3 million characters": (lambda g, d: _edit_companies(g, d, _long_row),
                                       "companies.csv line 2 is longer than any row"),
+    "a byte that is not UTF-8": (_not_utf8, "companies.csv line 3 is not UTF-8 text"),
 }  # fmt: skip

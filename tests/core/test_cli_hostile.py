@@ -77,3 +77,45 @@ def test_a_db_that_names_no_file_is_a_usage_error(capsys: pytest.CaptureFixture[
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert f"argument --db: {db!r} does not name a tracker file" in err
+
+
+# -- import-csv: a refusal is a line on stderr, and a dry run says what the import would do ----
+
+INVALID_DEALS = "title,amount\nA,lots\nB,5\n"
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_a_refused_csv_import_says_so_on_stderr(capsys: pytest.CaptureFixture[str],
+                                                tracker: Path, tmp_path: Path,
+                                                dry_run: list[str]) -> None:  # fmt: skip
+    path = tmp_path / "deals.csv"
+    path.write_text(INVALID_DEALS)
+    before = digest(tracker)
+    line = one_line_error(capsys, "import-csv", "--db", tracker, "--kind", "deals", path, *dry_run)
+    outcome = "the import would be refused" if dry_run else "nothing was imported"
+    assert line == f"lodestone: error: {path}: 2 rows invalid (listed above); {outcome}"
+    assert digest(tracker) == before
+
+
+# -- a symbolic link that loops reads the same from every command ----------------------------
+
+
+@pytest.mark.parametrize("command", [
+    ["check", "--db", "LOOP"], ["stats", "--db", "LOOP"], ["export", "--db", "LOOP", "OUT"],
+    ["import", "--db", "LOOP", "SNAP"], ["import", "--db", "NEW", "LOOP"],
+    ["import-csv", "--kind", "deals", "--db", "LOOP", "CSV"],
+    ["import-csv", "--kind", "deals", "--db", "LOOP", "CSV", "--dry-run"],
+    ["import-csv", "--kind", "deals", "--db", "NEW", "LOOP"],
+    ["backup", "--db", "LOOP"], ["restore", "--db", "LOOP", "TRACKER"],
+])  # fmt: skip
+def test_a_symlink_loop_is_named_as_one(capsys: pytest.CaptureFixture[str], tracker: Path,
+                                        snapshot: Path, tmp_path: Path,
+                                        command: list[str]) -> None:  # fmt: skip
+    loop = tmp_path / "loop.db"
+    loop.symlink_to(loop.name)
+    (tmp_path / "in.csv").write_text("title\nA\n")
+    names = {"LOOP": loop, "OUT": tmp_path / "out", "SNAP": snapshot, "NEW": tmp_path / "new.db",
+             "CSV": tmp_path / "in.csv", "TRACKER": tracker}  # fmt: skip
+    line = one_line_error(capsys, *[names.get(word, word) for word in command])
+    assert f"{loop} is a symbolic link that leads back to itself (a loop)" in line
+    assert loop.is_symlink()

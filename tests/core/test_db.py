@@ -119,3 +119,15 @@ def test_a_damaged_files_message_is_one_line_even_when_sqlite_quotes_sql():
     assert message.endswith("…)") and len(message) < 320
     plain = "t.db is damaged and cannot be opened (file is not a database)"
     assert str(DamagedTrackerError(plain)) == plain
+
+
+def test_an_unknown_migration_is_named_not_called_a_schema_number(tmp_path: Path):
+    path = tmp_path / "t.db"
+    conn = open_tracker(path)
+    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                 "VALUES ('lodestone', '9999_future', 'x')")  # fmt: skip
+    conn.close()
+    with pytest.raises(NewerSchemaError) as refused:
+        open_tracker(path)
+    assert "the step '9999_future', which this version does not know" in str(refused.value)
+    assert "reads up to" not in str(refused.value)

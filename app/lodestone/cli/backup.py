@@ -74,11 +74,12 @@ def _tracker(args: argparse.Namespace, paths: AppPaths) -> Path:
 def run_backup(args: argparse.Namespace, paths: AppPaths) -> int:
     from lodestone.core.backups.backup import backup_to, take_backup
     from lodestone.core.backups.index import human_size
+    from lodestone.core.missing import missing_file
     from lodestone.core.storage.db import TrackerError
 
     db = _tracker(args, paths)
     if not db.exists():
-        raise TrackerError(f"{db} does not exist, so there is nothing to back up")
+        raise TrackerError(f"{missing_file(db)}, so there is nothing to back up")
     if args.dest is not None:
         written = backup_to(db, args.dest.expanduser())
     else:
@@ -88,11 +89,13 @@ def run_backup(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def run_restore(args: argparse.Namespace, paths: AppPaths) -> int:
+    from lodestone.cli.snapshot import refuse_a_broken_link
     from lodestone.core.backups.backup import OtherTrackerBackup
     from lodestone.core.storage.db import TrackerError
     from lodestone.core.tracker.session import restore_closed
 
     db = _tracker(args, paths)
+    refuse_a_broken_link(db)
     try:
         aside = restore_closed(db, args.backup.expanduser(), other_tracker=args.other_tracker)
     except OtherTrackerBackup as exc:

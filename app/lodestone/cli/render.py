@@ -71,7 +71,9 @@ def run_render(args: argparse.Namespace, paths: AppPaths) -> int:
     else:
         db = (args.db or paths.tracker).expanduser()
         if not db.exists():
-            raise TrackerError(f"{db} does not exist")
+            from lodestone.core.missing import missing_file
+
+            raise TrackerError(missing_file(db))
     from lodestone.ui.render import render_view
 
     out = render_view(db, args.view, args.out.expanduser(), size=args.size, select=args.select,

@@ -157,11 +157,22 @@ def _progress(what: str) -> Callable[[int, int], None] | None:
     return show
 
 
+def refuse_a_broken_link(db: Path) -> None:
+    """A tracker path may be missing (a new tracker is made there), but not a symbolic link
+    that loops or points nowhere: writing through it would fail half-way or replace the link."""
+    if db.is_symlink() and not db.exists():
+        from lodestone.core.missing import missing_file
+        from lodestone.core.storage.db import TrackerError
+
+        raise TrackerError(missing_file(db))
+
+
 def _open_for_import(db: Path, paths: AppPaths) -> tuple[Session, Callable[[], None]]:
     """The tracker under the writer lock, and the backup to take before it is changed."""
     from lodestone.core.storage.check import count_records
     from lodestone.core.tracker.session import open_for_writing
 
+    refuse_a_broken_link(db)
     if not db.parent.is_dir():
         from lodestone.core.storage.db import TrackerError
 
@@ -190,12 +201,13 @@ def _importing(db: Path, paths: AppPaths) -> Iterator[tuple[Session, Callable[[]
 
 
 def run_export(args: argparse.Namespace, paths: AppPaths) -> int:
+    from lodestone.core.missing import missing_file
     from lodestone.core.snapshots.export import export_snapshot
     from lodestone.core.storage.db import TrackerError
 
     db = _tracker(args, paths)
     if not db.exists():
-        raise TrackerError(f"{db} does not exist, so there is nothing to export")
+        raise TrackerError(f"{missing_file(db)}, so there is nothing to export")
     dest = args.dest.expanduser()
     manifest = export_snapshot(db, dest, excel=args.excel, progress=_progress("export"))
     counts = ", ".join(f"{entry.rows:,} {name.removesuffix('.csv').replace('_', ' ')}"
@@ -224,6 +236,7 @@ def run_import_csv(args: argparse.Namespace, paths: AppPaths) -> int:
             args.parser.error(f"--map: unknown field {target!r} for {args.kind}; the fields "
                               f"are: {', '.join(FIELDS[args.kind])}")  # fmt: skip
     db = _tracker(args, paths)
+    refuse_a_broken_link(db)
     options: dict[str, Any] = {
         "mapping": args.map, "currency": args.currency, "date_format": args.date_format,
         "skip_invalid": args.skip_invalid, "dry_run": args.dry_run,
@@ -242,7 +255,11 @@ def run_import_csv(args: argparse.Namespace, paths: AppPaths) -> int:
     except MappingError as exc:
         raise TrackerError(f"{args.file}: {exc}") from None
     print("\n".join(report.lines(None if args.verbose else 50)))
-    return 1 if report.invalid and not (args.skip_invalid or args.dry_run) else 0
+    if report.invalid and not args.skip_invalid:  # refused, or would be: one line says so
+        rows = f"{len(report.invalid):,} row{'s' * (len(report.invalid) != 1)}"
+        outcome = "the import would be refused" if args.dry_run else "nothing was imported"
+        raise TrackerError(f"{args.file}: {rows} invalid (listed above); {outcome}")
+    return 0
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lodestone.core.missing import missing_file
 from lodestone.core.storage.db import TrackerError
 
 _CHUNK = 1 << 20
@@ -110,7 +111,7 @@ class CsvSource:
         """Inspect `path`; CsvImportError if it is missing, empty or has no header row."""
         path = Path(path)
         if not path.exists():
-            raise CsvImportError(f"{path} does not exist")
+            raise CsvImportError(missing_file(path))
         if path.is_dir():
             raise CsvImportError(f"{path} is a folder, not a CSV file")
         if path.stat().st_size == 0:

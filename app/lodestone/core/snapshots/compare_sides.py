@@ -23,6 +23,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from lodestone.core.missing import missing_file
 from lodestone.core.progress import Ticker
 from lodestone.core.records.kinds import record_kind
 from lodestone.core.snapshots.cells import (
@@ -77,7 +78,7 @@ class Side:
     def __init__(self, path: Path, stack: ExitStack) -> None:
         self.path = path
         if not path.exists():
-            raise TrackerError(f"{path} does not exist")
+            raise TrackerError(missing_file(path))
         self.snapshot: SnapshotReader | None = None
         self.conn: sqlite3.Connection | None = None
         if is_snapshot(path):

@@ -24,6 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from lodestone.core.missing import missing_file
 from lodestone.core.progress import Ticker
 from lodestone.core.snapshots.format import (
     FILES,
@@ -268,7 +269,7 @@ class SnapshotReader:
         self.source = source
         self._zip: zipfile.ZipFile | None = None
         if not source.exists():
-            raise SnapshotError(f"{source} does not exist")
+            raise SnapshotError(missing_file(source))
         if source.is_file():
             if not zipfile.is_zipfile(source):
                 raise SnapshotError(f"{source} is not a snapshot (neither a folder nor a .zip)")
@@ -337,9 +338,21 @@ class SnapshotReader:
                 for cells in reader:
                     lines.row_read()
                     yield reader.line_num, cells
-            except (csv.Error, UnicodeDecodeError) as exc:
+            except csv.Error as exc:
                 raise SnapshotError(f"{spec.name} line {reader.line_num} cannot be read: "
                                     f"{exc}") from None  # fmt: skip
+            except UnicodeDecodeError:  # decoded a block at a time: find the line again
+                raise SnapshotError(f"{spec.name} line {self._first_line_not_utf8(spec.name)} "
+                                    "is not UTF-8 text") from None  # fmt: skip
+
+    def _first_line_not_utf8(self, name: str) -> int:
+        with self.open_binary(name) as handle:
+            for number, line in enumerate(iter(lambda: handle.readline(MAX_ROW_BYTES), b""), 1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError:
+                    return number
+        return number
 
     def open_text(self, name: str) -> IO[str]:
         """A file as text for `csv.reader`: UTF-8 with or without a BOM, any line ends."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 
+from lodestone.core.missing import missing_file
 from lodestone.core.records.kinds import RECORD_KINDS
 from lodestone.core.records.money import Money, MoneyError
 from lodestone.core.records.reconcile import reconcile
@@ -150,7 +151,7 @@ def check_tracker(path: Path | str, *, quick: bool = False) -> CheckReport:
     """
     path = Path(path)
     if not path.exists():
-        raise TrackerError(f"{path} does not exist")
+        raise TrackerError(missing_file(path))
     version = inspect_existing(path)
     if version == 0:
         raise NotATrackerError(f"{path} is an empty SQLite database, not a Lodestone tracker")

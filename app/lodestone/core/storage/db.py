@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from lodestone.core.missing import missing_file
 from lodestone.core.storage.files import create_private
 from lodestone.core.storage.schema import (
     APPLICATION_ID,
@@ -219,9 +220,13 @@ def inspect_existing(path: Path) -> int:
         return 0
     unknown = applied - set(KNOWN_MIGRATIONS)
     if version > SCHEMA_VERSION or unknown:
+        what = (f"schema {version}; this version reads up to {SCHEMA_VERSION}"
+                if version > SCHEMA_VERSION else
+                f"its schema has the step {sorted(unknown)[0][:60]!r}, which this version does "
+                "not know")  # fmt: skip
         raise NewerSchemaError(
-            f"{path} was written by a newer version of Lodestone (schema {version}; this version "
-            f"reads up to {SCHEMA_VERSION}). Update Lodestone to open it; the file was not changed."
+            f"{path} was written by a newer version of Lodestone ({what}). Update Lodestone to "
+            "open it; the file was not changed."
         )
     return int(version)
 
@@ -243,7 +248,7 @@ def open_tracker(
     if exists:
         version = inspect_existing(path)
     elif not create or readonly:
-        raise TrackerError(f"{path} does not exist")
+        raise TrackerError(missing_file(path))
     else:
         if not path.parent.is_dir():
             raise TrackerError(f"cannot create {path}: the folder {path.parent} does not exist")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lodestone.core.missing import missing_file
 from lodestone.core.paths import AppPaths
 from lodestone.core.storage.db import TrackerError, ensure_writable, open_tracker
 from lodestone.core.storage.files import companion, create_private, file_set, make_private
@@ -157,7 +158,7 @@ def open_readonly(path: Path | str, paths: AppPaths) -> Session:
     """Open for reading only (another Lodestone may be writing): checked, never changed."""
     path = Path(path)
     if not path.exists():
-        raise TrackerError(f"{path} does not exist")
+        raise TrackerError(missing_file(path))
     check_on_open(path)
     return Session(path, paths, Repository(open_tracker(path, readonly=True)))
 
