@@ -290,3 +290,46 @@ def test_the_cycle_collector_waits_during_an_import_and_comes_back(tmp_path, mon
     import_csv(tmp_path / "t.db", csv, "companies")
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_skip_invalid_imports_nothing_when_the_rejected_rows_cannot_be_kept(
+    repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing the rejected rows fails (a read-only folder): the valid rows are not committed
+    either, so a retry does not import them twice."""
+    import lodestone.core.csvio.report as report_module
+
+    def no_room(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    path = write(tmp_path, "Recipient,Amount\nGood Co,$5M\nBad Co,lots\nOther Co,7\n")
+    monkeypatch.setattr(report_module.tempfile, "mkstemp", no_room)
+    with pytest.raises(CsvImportError, match="rejected rows cannot be written beside .* "
+                                             r"\(Permission denied\), so nothing was imported"):
+        import_csv(repo.conn, path, "deals", currency="EUR", skip_invalid=True)
+    assert count(repo, "deals") == 0 and count(repo, "companies") == 0
+    assert not repo.conn.in_transaction
+
+
+def test_the_rejected_rows_go_when_the_import_cannot_commit(
+    repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import lodestone.core.csvio.importer as importer
+
+    real_commit = importer._commit
+
+    def full_disk(store: object, rejected: Path | None) -> None:
+        real_commit(_FailingStore(), rejected)  # type: ignore[arg-type]
+
+    class _FailingWrites:
+        def commit(self) -> None:
+            raise OSError(28, "No space left on device")
+
+    class _FailingStore:
+        writes = _FailingWrites()
+
+    path = write(tmp_path, "Recipient,Amount\nGood Co,$5M\nBad Co,lots\n")
+    monkeypatch.setattr(importer, "_commit", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        import_csv(repo.conn, path, "deals", currency="EUR", skip_invalid=True)
+    assert count(repo, "deals") == 0 and list(tmp_path.glob("*.rejected*")) == []

@@ -156,16 +156,37 @@ def import_csv(
                 return report
             if store is not None:
                 _finish(store, ticker, before_write)
-                store.writes.commit()
+                if report.invalid:  # skip_invalid: the rejected rows are kept before the rest
+                    report.rejected_file = _write_rejected_first(source, report.invalid)
+                _commit(store, report.rejected_file)
                 report.written = True
                 report.changes = store.writes.committed
         finally:
             if store is not None:
                 store.close()
-    if report.invalid and skip_invalid and not dry_run:
-        report.rejected_file = write_rejected(source, report.invalid)
     ticker.finish()
     return report
+
+
+def _write_rejected_first(source: CsvSource, invalid: list[RowResult]) -> Path:
+    """The rejected rows' file, written before the valid rows are committed: an import that
+    cannot keep them imports nothing, so that a retry does not import the valid rows twice."""
+    try:
+        return write_rejected(source, invalid)
+    except OSError as exc:
+        raise CsvImportError(f"the rejected rows cannot be written beside {source.path} "
+                             f"({exc.strerror or exc}), so nothing was imported; fix the "
+                             "folder or import without --skip-invalid") from None  # fmt: skip
+
+
+def _commit(store: CsvStore, rejected_file: Path | None) -> None:
+    """COMMIT; if it fails, the rejected rows' file goes too (nothing was imported)."""
+    try:
+        store.writes.commit()
+    except BaseException:
+        if rejected_file is not None:
+            rejected_file.unlink(missing_ok=True)
+        raise
 
 
 def _read(source: CsvSource, parser: BatchParser, numbering: CsvNumbering,
