@@ -333,3 +333,14 @@ def test_the_rejected_rows_go_when_the_import_cannot_commit(
     with pytest.raises(OSError, match="No space left"):
         import_csv(repo.conn, path, "deals", currency="EUR", skip_invalid=True)
     assert count(repo, "deals") == 0 and list(tmp_path.glob("*.rejected*")) == []
+
+
+def test_rejected_rows_are_safe_to_open_in_a_spreadsheet(repo: Repository, tmp_path: Path) -> None:
+    """Formula-like cells get the export's leading apostrophe; plain numbers stay numbers."""
+    path = write(tmp_path, "Recipient,Amount,Ignored\nGood Co,$5M,ok\n"
+                           "=HYPERLINK(http://example.com),lots,-10.50\n")  # fmt: skip
+    report = import_csv(repo.conn, path, "deals", currency="EUR", skip_invalid=True,
+                        mapping=[("Ignored", "")])  # fmt: skip
+    assert report.rejected_file is not None
+    rejected = report.rejected_file.read_text(encoding="utf-8-sig").splitlines()
+    assert rejected[1].endswith(",'=HYPERLINK(http://example.com),lots,-10.50"), rejected

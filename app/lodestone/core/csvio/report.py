@@ -17,6 +17,7 @@ from lodestone.core.csvio.company_match import NewCompany
 from lodestone.core.csvio.mapping import ColumnMapping
 from lodestone.core.csvio.rows import CellError, RowResult
 from lodestone.core.csvio.source import CsvSource
+from lodestone.core.records.spreadsheet import escape_any_cell
 from lodestone.core.storage.changes import Change
 
 LISTED = 50  # problems and names listed one by one in the report's lines
@@ -102,11 +103,12 @@ def write_rejected(source: CsvSource, invalid: list[RowResult]) -> Path:
     try:
         with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
-            writer.writerow(["rejected row", "problems", *source.headers])
+            # Written for a spreadsheet: formula-like cells neutralised as an export does.
+            writer.writerow(map(escape_any_cell, ["rejected row", "problems", *source.headers]))
             for result in invalid:
                 problems = "; ".join(e.describe().partition(": ")[2] or e.message
                                      for e in result.errors)  # fmt: skip
-                writer.writerow([result.row, problems, *result.cells])
+                writer.writerow([result.row, *map(escape_any_cell, [problems, *result.cells])])
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -28,6 +28,7 @@ from lodestone.core.records.money import (
     is_currency,
     to_decimal_string,
 )
+from lodestone.core.records.spreadsheet import TRIGGERS, escape_cell, unescape_cell
 from lodestone.core.snapshots.format import (
     AMOUNT,
     CHOICE,
@@ -46,8 +47,7 @@ from lodestone.core.snapshots.format import (
     SnapshotError,
 )  # fmt: skip
 
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_SQL_TRIGGERS = "'=', '+', '-', '@', char(9), char(13)"
+_SQL_TRIGGERS = ", ".join(f"char({ord(c)})" for c in TRIGGERS)  # escape_cell's, in SQL
 MAX_INTEGER = 2**63 - 1  # SQLite's largest integer
 _INTEGER = re.compile(r"-?[0-9]+")
 _STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
@@ -63,22 +63,6 @@ def whole_number(cell: str) -> int:
     if not -MAX_INTEGER - 1 <= value <= MAX_INTEGER:
         raise ValueError(f"{cell[:40]!r} is too large for a whole number here")
     return value
-
-
-def escape_cell(text: str) -> str:
-    """A leading `'` for text a spreadsheet would run as a formula: one starting with a trigger
-    character, after any apostrophes (so that `unescape_cell` can tell ours from the user's)."""
-    rest = text.lstrip("'")
-    return "'" + text if rest[:1] in TRIGGERS and rest else text
-
-
-def unescape_cell(text: str) -> str:
-    """The inverse of `escape_cell` for every text it can return."""
-    if text[:1] == "'":
-        rest = text.lstrip("'")
-        if rest and rest[0] in TRIGGERS:
-            return text[1:]
-    return text
 
 
 def encode_list(text: str | None) -> str | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lodestone.core.progress import CancelCheck, Progress, Ticker
 from lodestone.core.records.kinds import KIND_NAMES, kind_of_table
-from lodestone.core.snapshots.cells import unescape_cell
+from lodestone.core.records.spreadsheet import unescape_cell
 from lodestone.core.snapshots.compare_report import (
     ADDED,
     CHANGED,

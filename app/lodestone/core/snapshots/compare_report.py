@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from lodestone.core.records.kinds import RECORD_KINDS
-from lodestone.core.snapshots.cells import escape_cell
+from lodestone.core.records.spreadsheet import escape_cell
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 CHANGES = (ADDED, REMOVED, CHANGED)

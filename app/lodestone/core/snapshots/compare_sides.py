@@ -26,12 +26,8 @@ from typing import Any
 from lodestone.core.missing import missing_file
 from lodestone.core.progress import Ticker
 from lodestone.core.records.kinds import record_kind
-from lodestone.core.snapshots.cells import (
-    CellFunctions,
-    select_lines_sql,
-    unescape_cell,
-    whole_number,
-)
+from lodestone.core.records.spreadsheet import unescape_cell
+from lodestone.core.snapshots.cells import CellFunctions, select_lines_sql, whole_number
 from lodestone.core.snapshots.files import SnapshotReader
 from lodestone.core.snapshots.format import FILES, FileSpec, SnapshotError
 from lodestone.core.storage.db import TrackerError, open_tracker
