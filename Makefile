@@ -7,7 +7,7 @@ PACKAGE_STAMP := $(VENV)/.installed-package
 DESKTOP := packaging/lodestone.desktop
 METAINFO := packaging/io.github.lodestone.Lodestone.metainfo.xml
 
-.PHONY: run test bench lint clean package package-check icons screenshots
+.PHONY: run test fuzz bench lint clean package package-check icons screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ run: $(STAMP)
 # Lint first, so a style or type error fails the run before the long tests.
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests --ignore=tests/benchmarks
+
+# The importers' fuzzing test at length (`make test` runs it briefly).
+fuzz: $(STAMP)
+	LODESTONE_FUZZ_EXAMPLES=$${LODESTONE_FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest -q \
+		-p no:cacheprovider tests/core/test_fuzz_files.py
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/benchmarks -m bench
