@@ -346,6 +346,7 @@ class SnapshotReader:
                                     "is not UTF-8 text") from None  # fmt: skip
 
     def _first_line_not_utf8(self, name: str) -> int:
+        number = 1
         with self.open_binary(name) as handle:
             for number, line in enumerate(iter(lambda: handle.readline(MAX_ROW_BYTES), b""), 1):
                 try:
