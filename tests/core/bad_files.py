@@ -169,6 +169,16 @@ def bad_crc(good: Path, dest: Path) -> Path:
     return zipped
 
 
+def unknown_zip_version(good: Path, dest: Path) -> Path:
+    """A zip whose directory says its files need zip version 6.4 to be read."""
+    zipped = zip_folder(good, dest.with_suffix(".zip"))
+    data = bytearray(zipped.read_bytes())
+    at = data.index(b"PK\x01\x02")  # the first entry of the central directory
+    data[at + 4:at + 8] = b"\x40\x00\x40\x00"  # made by and needed: 6.4
+    zipped.write_bytes(bytes(data))
+    return zipped
+
+
 def deep_manifest(good: Path, dest: Path) -> Path:
     _copy(good, dest)
     (dest / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
@@ -226,6 +236,7 @@ def _not_utf8(good: Path, dest: Path) -> Path:
 BAD_SNAPSHOTS: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "corrupt deflate data": (corrupt_deflate, "damaged zip"),
     "bad CRC": (bad_crc, "damaged zip"),
+    "zip version 6.4": (unknown_zip_version, "damaged zip"),
     "manifest nested 100,000 deep": (deep_manifest, "manifest.json is damaged"),
     "rows 1e400": (lambda g, d: _edit_manifest(g, d, _infinite_rows), "not a whole number"),
     "schema_version 1e400": (

@@ -275,7 +275,7 @@ class SnapshotReader:
                 raise SnapshotError(f"{source} is not a snapshot (neither a folder nor a .zip)")
             try:
                 self._zip = zipfile.ZipFile(source)
-            except (zipfile.BadZipFile, OSError) as exc:
+            except _ZIP_READ_ERRORS as exc:  # a zip version or method it cannot read, too
                 raise SnapshotError(f"{source} is a damaged zip file ({exc})") from None
         self.manifest = self._read_manifest()
 
