@@ -25,11 +25,11 @@ from lodestone.core.storage.db import (
 )
 from lodestone.core.storage.lock import LockedError
 from lodestone.core.storage.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION, migration_set
+from lodestone.core.storage.synced_folders import cloud_sync_warning
 from lodestone.core.tracker.recovery import (
     ForeignWalError,
     can_recover,
     check_pairing,
-    cloud_sync_warning,
     latest_good_backup,
     recover,
 )

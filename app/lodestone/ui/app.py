@@ -31,7 +31,7 @@ from lodestone.core.storage.db import (
 from lodestone.core.storage.lock import LockedError
 from lodestone.core.storage.repository import Repository
 from lodestone.core.storage.schema import SCHEMA_VERSION
-from lodestone.core.tracker.recovery import cloud_sync_warning
+from lodestone.core.storage.synced_folders import cloud_sync_warning
 from lodestone.core.tracker.session import Session, open_for_writing, open_readonly
 from lodestone.ui.collector import spare_long_lived
 from lodestone.ui.context import AppContext, settings_for

@@ -19,29 +19,21 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lodestone.core.csv_fields import allow_long_fields
 from lodestone.core.missing import missing_file
 from lodestone.core.storage.db import TrackerError
 
 _CHUNK = 1 << 20
 _DELIMITERS = (",", ";", "\t", "|")
-FIELD_LIMIT = 64 << 20  # characters in one cell: far beyond any text field's limit
 
 
 class CsvImportError(TrackerError):
     """The file cannot be imported at all; the message is one sentence for the user (a
     TrackerError, so the command line and background jobs report it like a refused file)."""
-
-
-def allow_long_fields() -> None:
-    """Let csv read cells as long as any text a record may hold (its default limit is 128 KiB,
-    a notes field pasted from a report can be longer)."""
-    if csv.field_size_limit() < FIELD_LIMIT:
-        csv.field_size_limit(min(sys.maxsize, FIELD_LIMIT))
 
 
 def _detect_encoding(path: Path) -> tuple[str, str | None]:

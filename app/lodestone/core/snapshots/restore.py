@@ -22,7 +22,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from lodestone.core.csvio.source import allow_long_fields
+from lodestone.core.csv_fields import allow_long_fields
 from lodestone.core.progress import CancelCheck, Progress, Ticker, collector_paused
 from lodestone.core.records.kinds import RECORD_KINDS
 from lodestone.core.snapshots.cells import CellFunctions, derived_columns, line_sql, row_reader

@@ -32,8 +32,8 @@ from lodestone.core.storage.db import (
 )
 from lodestone.core.storage.repository import Repository
 from lodestone.core.storage.schema import SCHEMA_VERSION
+from lodestone.core.storage.synced_folders import cloud_sync_warning
 from lodestone.core.storage.unknown_values import unknown_value_warnings
-from lodestone.core.tracker.recovery import cloud_sync_warning
 
 RECORD_TABLES = tuple(kind.table for kind in RECORD_KINDS)
 MAX_LISTED = 100  # problems of one kind listed one by one; the rest are counted
