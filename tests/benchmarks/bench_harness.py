@@ -29,8 +29,8 @@ from pathlib import Path
 
 import lodestone.core.samples.generate as generate_module
 from lodestone.core.paths import AppPaths
-from lodestone.core.samples.generate import GenerateSpec, generate_tracker
-from lodestone.core.storage.schema import SCHEMA_VERSION
+from lodestone.core.samples import GenerateSpec, generate_tracker
+from lodestone.core.storage import SCHEMA_VERSION
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CACHE = REPO_ROOT / ".bench-cache"

@@ -16,7 +16,7 @@ import pytest
 from bench_harness import CACHE, bench_sizes, cached_tracker
 from bench_table import BenchTable
 from lodestone.core.paths import AppPaths
-from lodestone.core.storage.repository import Repository
+from lodestone.core.storage import Repository
 from lodestone.ui.context import AppContext
 
 TABLE = pytest.StashKey[BenchTable]()

@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 from bench_harness import CACHE
 from bench_table import BenchTable, Target
-from lodestone.core.csvio.importer import import_csv
-from lodestone.core.snapshots.export import export_snapshot, import_snapshot
+from lodestone.core.csvio import import_csv
+from lodestone.core.snapshots import export_snapshot, import_snapshot
 from lodestone.core.snapshots.format import FILES
-from lodestone.core.storage.db import open_tracker
+from lodestone.core.storage import open_tracker
 
 pytestmark = pytest.mark.bench
 

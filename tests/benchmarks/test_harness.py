@@ -23,7 +23,7 @@ from bench_harness import (
     spec_for,
 )
 from bench_table import BenchTable, Target, slowest_of
-from lodestone.core.storage.schema import SCHEMA_VERSION
+from lodestone.core.storage import SCHEMA_VERSION
 
 pytestmark = pytest.mark.bench
 

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from bench_harness import cached_tracker, sample_median, writable_copy
 from bench_table import BenchTable, Target
-from lodestone.core.csvio.importer import import_csv
-from lodestone.core.snapshots.export import export_snapshot
+from lodestone.core.csvio import import_csv
+from lodestone.core.snapshots import export_snapshot
 from lodestone.ui.jobs.runner import Job
 from PySide6.QtCore import QEventLoop, QTimer
 

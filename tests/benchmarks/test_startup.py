@@ -28,8 +28,8 @@ from pathlib import Path
 import pytest
 from bench_harness import child_env, median_ms, sample_median, writable_copy
 from bench_table import BenchTable, Target
-from lodestone.core.backups.backup import maybe_backup
-from lodestone.core.backups.index import list_backups, needs_backup
+from lodestone.core.backups import list_backups, maybe_backup
+from lodestone.core.backups.index import needs_backup
 from lodestone.core.paths import AppPaths
 from lodestone.core.storage.lock import lock_path
 from lodestone.core.tracker.recovery import unchanged_since_clean_close

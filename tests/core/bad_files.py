@@ -19,16 +19,16 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from lodestone.core.records.model import Company
-from lodestone.core.storage.db import (
+from lodestone.core.records import Company
+from lodestone.core.storage import (
+    SCHEMA_VERSION,
     DamagedTrackerError,
     NewerSchemaError,
     NotATrackerError,
+    Repository,
     TrackerError,
     open_tracker,
 )
-from lodestone.core.storage.repository import Repository
-from lodestone.core.storage.schema import SCHEMA_VERSION
 
 
 def noise(size: int, seed: int = 0) -> bytes:

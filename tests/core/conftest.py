@@ -3,10 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Company, Deal, Party, Tranche
-from lodestone.core.records.money import parse_money
-from lodestone.core.storage.repository import Repository
+from lodestone.core.records import Company, Deal, Party, Tranche, parse_fuzzy_date, parse_money
+from lodestone.core.storage import Repository
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lodestone.core.csvio.importer import CsvImportReport
-from lodestone.core.records.model import Deal
-from lodestone.core.storage.repository import Repository
+from lodestone.core.csvio import CsvImportReport
+from lodestone.core.records import Deal
+from lodestone.core.storage import Repository
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "in.csv") -> Path:

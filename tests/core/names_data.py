@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lodestone.core.records.model import Deal
-from lodestone.core.storage.repository import Repository
+from lodestone.core.records import Deal
+from lodestone.core.storage import Repository
 
 STORED = {"deal": ("deals", "party_names"), "event": ("events", "company_names")}
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Company, Deal, Event, Party, Source, Tranche
-from lodestone.core.records.money import parse_money
+from lodestone.core.records import (
+    Company,
+    Deal,
+    Event,
+    Party,
+    Source,
+    Tranche,
+    parse_fuzzy_date,
+    parse_money,
+)
 from lodestone.core.samples.example import load_example
 from lodestone.core.snapshots.format import FILES
-from lodestone.core.storage.repository import Repository
+from lodestone.core.storage import Repository
 
 INJECTION = '=HYPERLINK("http://example.com")'
 

@@ -25,11 +25,9 @@ import time
 from pathlib import Path
 
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.model import Company, Deal, Tranche
-from lodestone.core.records.money import Money
-from lodestone.core.storage.db import SaveFailed, TrackerError
-from lodestone.core.storage.lock import LockedError, acquire
-from lodestone.core.tracker.session import Session, open_for_writing
+from lodestone.core.records import Company, Deal, Money, Tranche
+from lodestone.core.storage import LockedError, SaveFailed, TrackerError, acquire
+from lodestone.core.tracker import Session, open_for_writing
 
 INSTRUMENTS = ("loan", "grant", "equity", "offtake", "other")
 

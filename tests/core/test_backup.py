@@ -11,30 +11,26 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from lodestone.core.backups import backup as backup_module
-from lodestone.core.backups.backup import (
+from lodestone.core.backups import (
     BackupFailed,
+    BackupInfo,
+    backup_folder,
     backup_to,
+    human_size,
+    list_backups,
     maybe_backup,
     restore_backup,
-    rotate,
     take_backup,
     verify_backup,
 )
-from lodestone.core.backups.index import (
-    BackupInfo,
-    backup_folder,
-    human_size,
-    list_backups,
-    needs_backup,
-    parse_backup,
-)
+from lodestone.core.backups import backup as backup_module
+from lodestone.core.backups.backup import rotate
+from lodestone.core.backups.index import needs_backup, parse_backup
 from lodestone.core.backups.rotation import KEEP_MONTHLY, to_keep
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.model import Company
-from lodestone.core.storage.db import NotATrackerError
-from lodestone.core.storage.repository import Repository
-from lodestone.core.tracker.session import open_for_writing
+from lodestone.core.records import Company
+from lodestone.core.storage import NotATrackerError, Repository
+from lodestone.core.tracker import open_for_writing
 
 CHILD = Path(__file__).with_name("storage_child.py")
 T0 = datetime(2025, 1, 1, tzinfo=UTC)

@@ -8,16 +8,19 @@ from pathlib import Path
 
 import pytest
 from bad_files import BAD_FILES, good_tracker, noise
-from lodestone.core.records.model import Deal
-from lodestone.core.storage.check import MAX_LISTED, check_tracker, ensure_no_records
-from lodestone.core.storage.db import (
+from lodestone.core.records import Deal
+from lodestone.core.storage import (
+    SCHEMA_VERSION,
     DamagedTrackerError,
     NotATrackerError,
+    Repository,
     TrackerError,
+    check_tracker,
+    ensure_no_records,
     open_tracker,
 )
-from lodestone.core.storage.repository import Repository
-from lodestone.core.storage.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION
+from lodestone.core.storage.check import MAX_LISTED
+from lodestone.core.storage.schema import KNOWN_MIGRATIONS
 
 
 def _digest(path: Path) -> str:

@@ -20,7 +20,7 @@ import pytest
 from bad_files import BAD_FILES, good_tracker
 from lodestone import __version__, cli
 from lodestone.core.paths import AppPaths
-from lodestone.core.storage.schema import SCHEMA_VERSION
+from lodestone.core.storage import SCHEMA_VERSION
 
 LODESTONE = shutil.which("lodestone", path=str(Path(sys.executable).parent))
 SMALL = ["--companies", "40", "--deals", "80", "--events", "600"]

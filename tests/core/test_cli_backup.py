@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from lodestone.cli import main
-from lodestone.core.backups.backup import take_backup
-from lodestone.core.backups.index import list_backups
+from lodestone.core.backups import list_backups, take_backup
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.model import Company
-from lodestone.core.storage.lock import acquire
-from lodestone.core.tracker.session import open_for_writing
+from lodestone.core.records import Company
+from lodestone.core.storage import acquire
+from lodestone.core.tracker import open_for_writing
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lodestone.cli import main
 from lodestone.core.samples.example import load_example
-from lodestone.core.storage.repository import Repository
+from lodestone.core.storage import Repository
 
 DEALS = "Company Name,Lender,Type,raisedAmt,Date\nVulcan Elements,BMW i Ventures,Loan,$5M,2025-08\n"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from lodestone.cli import main
-from lodestone.core.funding.breakdown import breakdown
-from lodestone.core.funding.stats import group_totals, stats_query
-from lodestone.core.records.model import Deal
-from lodestone.core.storage.repository import Repository
+from lodestone.core.funding import breakdown
+from lodestone.core.funding.totals import group_totals, stats_query
+from lodestone.core.records import Deal
+from lodestone.core.storage import Repository
 
 
 @pytest.fixture

@@ -10,14 +10,18 @@ from pathlib import Path
 import pytest
 from lodestone.cli import main
 from lodestone.core.progress import Cancelled
-from lodestone.core.records.model import Citation, Company, Party
-from lodestone.core.records.money import parse_money
+from lodestone.core.records import Citation, Company, Party, parse_money
 from lodestone.core.samples.example import load_example
-from lodestone.core.snapshots.compare import ADDED, CHANGED, REMOVED, Comparison, compare_snapshots
+from lodestone.core.snapshots import (
+    ADDED,
+    CHANGED,
+    REMOVED,
+    Comparison,
+    compare_snapshots,
+    export_snapshot,
+)
 from lodestone.core.snapshots.compare_report import CSV_HEADER
-from lodestone.core.snapshots.export import export_snapshot
-from lodestone.core.storage.db import TrackerError
-from lodestone.core.storage.repository import Repository
+from lodestone.core.storage import Repository, TrackerError
 
 
 @pytest.fixture

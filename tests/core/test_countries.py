@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from lodestone.core.records.countries import COUNTRIES, country_code, country_name, is_country
+from lodestone.core.records import COUNTRIES, country_code, country_name, is_country
 
 
 def test_table_holds_every_assigned_alpha_2_code_once_with_a_distinct_name():

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from csv_data import count, deals, problems, write
-from lodestone.core.csvio.importer import import_csv
-from lodestone.core.records.model import Company
-from lodestone.core.storage.repository import Repository
+from lodestone.core.csvio import import_csv
+from lodestone.core.records import Company
+from lodestone.core.storage import Repository
 
 
 def test_company_names_are_matched_to_the_tracker(repo: Repository, tmp_path: Path) -> None:

@@ -6,15 +6,10 @@ from pathlib import Path
 
 import pytest
 from csv_data import count, deals, problems, write
-from lodestone.core.csvio.importer import (
-    CsvImportError,
-    import_csv,
-    preview,
-)
-from lodestone.core.csvio.mapping import MappingError
+from lodestone.core.csvio import CsvImportError, MappingError, import_csv, preview
 from lodestone.core.progress import Cancelled
-from lodestone.core.records.model import Company, Deal, Event
-from lodestone.core.storage.repository import Repository
+from lodestone.core.records import Company, Deal, Event
+from lodestone.core.storage import Repository
 
 HEADER = "Company Name,Lender,Type,raisedAmt,Date\n"
 
@@ -272,8 +267,8 @@ def test_progress_and_cancel(repo: Repository, tmp_path: Path) -> None:
 def test_the_cycle_collector_waits_during_an_import_and_comes_back(tmp_path, monkeypatch):
     import gc
 
+    from lodestone.core.csvio import import_csv
     from lodestone.core.csvio import importer as module
-    from lodestone.core.csvio.importer import import_csv
 
     seen = []
     original = module.RowParser

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lodestone.core.csvio.importer import ImportOptionError, import_csv
-from lodestone.core.csvio.mapping import MappingError, normalise_header, resolve_mapping
-from lodestone.core.storage.repository import Repository
+from lodestone.core.csvio import ImportOptionError, MappingError, import_csv, resolve_mapping
+from lodestone.core.csvio.mapping import normalise_header
+from lodestone.core.storage import Repository
 
 
 @pytest.mark.parametrize(("header", "kind", "field"), [

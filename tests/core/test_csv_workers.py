@@ -17,14 +17,14 @@ import pytest
 from csv_data import count, deals, problems, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lodestone.core.csvio import CsvImportError, import_csv, resolve_mapping
 from lodestone.core.csvio.batch import PROVISIONAL, BatchParser, settle
 from lodestone.core.csvio.company_match import CompanyMatcher
-from lodestone.core.csvio.importer import CsvImportError, Pipeline, import_csv
-from lodestone.core.csvio.mapping import resolve_mapping
+from lodestone.core.csvio.importer import Pipeline
 from lodestone.core.csvio.workers import PROCESSES_VARIABLE
 from lodestone.core.progress import Cancelled
-from lodestone.core.records.model import Company
-from lodestone.core.storage.repository import Repository
+from lodestone.core.records import Company
+from lodestone.core.storage import Repository
 from test_csv_batches import deal_rows, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from lodestone.core.storage.db import (
+from lodestone.core.storage import (
+    SCHEMA_VERSION,
     DamagedTrackerError,
     NewerSchemaError,
     NotATrackerError,
@@ -13,7 +14,6 @@ from lodestone.core.storage.db import (
     migrate,
     open_tracker,
 )
-from lodestone.core.storage.schema import SCHEMA_VERSION
 
 
 def _digest(path: Path) -> str:
@@ -111,7 +111,7 @@ def test_readonly_connection_cannot_write(tmp_path: Path):
 
 
 def test_a_damaged_files_message_is_one_line_even_when_sqlite_quotes_sql():
-    from lodestone.core.storage.db import DamagedTrackerError
+    from lodestone.core.storage import DamagedTrackerError
 
     reason = "malformed database schema (rates) - unrecognized token: \"`NULL,\n  base TEXT\n)\""
     message = str(DamagedTrackerError(f"t.db is damaged and cannot be opened ({reason})"))

@@ -5,17 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from lodestone.core.funding.exchange_rates import (
-    RATE_KIND,
-    Converter,
-    add_rate,
-    delete_rate,
-    list_rates,
-    parse_rate,
-    validate_rate,
-)
-from lodestone.core.records.money import MoneyError
-from lodestone.core.storage.repository import InvalidRecord, RecordNotFound, Repository
+from lodestone.core.funding import add_rate, delete_rate, list_rates, validate_rate
+from lodestone.core.funding.exchange_rates import RATE_KIND, Converter, parse_rate
+from lodestone.core.records import MoneyError
+from lodestone.core.storage import InvalidRecord, RecordNotFound, Repository
 
 
 def test_add_list_and_delete(repo: Repository) -> None:

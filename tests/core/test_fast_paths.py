@@ -10,8 +10,9 @@ import unicodedata
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from lodestone.core.records.fieldcheck import FieldChecks, _control_character
-from lodestone.core.records.money import Money, MoneyError, _parse_general, parse_money
+from lodestone.core.records import FieldChecks, Money, MoneyError, parse_money
+from lodestone.core.records.fieldcheck import _control_character
+from lodestone.core.records.money import _parse_general
 
 CURRENCIES = ("USD", "JPY", "BHD", "EUR")  # 2, 0 and 3 decimal places
 AMOUNT_ALPHABET = list("0123456789,.") + [" ", "-", "$", "k", "M", "\u00a0", "'"]

@@ -18,11 +18,10 @@ from pathlib import Path
 
 import pytest
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.model import Company, Deal, Party, Tranche
-from lodestone.core.records.money import Money
-from lodestone.core.storage.db import SaveFailed, save_failure, write_errors
-from lodestone.core.storage.repository import Repository
-from lodestone.core.tracker.session import open_for_writing
+from lodestone.core.records import Company, Deal, Money, Party, Tranche
+from lodestone.core.storage import Repository, SaveFailed
+from lodestone.core.storage.db import save_failure, write_errors
+from lodestone.core.tracker import open_for_writing
 
 CHILD = Path(__file__).with_name("storage_child.py")
 FAULT_RUNS = int(os.environ.get("LODESTONE_FAULT_RUNS", "20"))

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import pytest
-from lodestone.core.funding.breakdown import (
-    OTHERS,
+from lodestone.core.funding import (
     UNALLOCATED,
+    add_rate,
     breakdown,
+    currencies_present,
+    load_facts,
     segment_deal_ids,
 )
-from lodestone.core.funding.exchange_rates import add_rate
-from lodestone.core.funding.facts import currencies_present, load_facts
-from lodestone.core.lists.queries import ListQuery
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Company, Deal, Party, Tranche
-from lodestone.core.records.money import Money, MoneyError, parse_money
-from lodestone.core.storage.repository import Repository
+from lodestone.core.funding.figures import OTHERS
+from lodestone.core.lists import ListQuery
+from lodestone.core.records import (
+    Company,
+    Deal,
+    Money,
+    MoneyError,
+    Party,
+    Tranche,
+    parse_fuzzy_date,
+    parse_money,
+)
+from lodestone.core.storage import Repository
 
 
 def amounts(bar) -> dict:

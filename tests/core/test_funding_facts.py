@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from lodestone.core.funding.facts import NONE, load_facts
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Company, Deal, Party, Tranche
-from lodestone.core.records.money import Money
-from lodestone.core.storage.repository import Repository
+from lodestone.core.funding import load_facts
+from lodestone.core.funding.facts import NONE
+from lodestone.core.records import Company, Deal, Money, Party, Tranche, parse_fuzzy_date
+from lodestone.core.storage import Repository
 
 
 def test_the_facts_of_a_tracker(repo: Repository) -> None:

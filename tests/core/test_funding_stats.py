@@ -6,19 +6,10 @@ import csv
 from pathlib import Path
 
 import pytest
-from lodestone.core.funding.breakdown import breakdown
-from lodestone.core.funding.stats import (
-    CSV_HEADER,
-    STATS_BY,
-    format_stats,
-    group_totals,
-    stats,
-    stats_query,
-    write_csv,
-)
-from lodestone.core.records.model import Deal, Event, Tranche
-from lodestone.core.records.money import parse_money
-from lodestone.core.storage.repository import Repository
+from lodestone.core.funding import STATS_BY, breakdown, format_stats, stats, write_csv
+from lodestone.core.funding.totals import CSV_HEADER, group_totals, stats_query
+from lodestone.core.records import Deal, Event, Tranche, parse_money
+from lodestone.core.storage import Repository
 
 
 def test_stats_by_instrument_of_the_example(repo: Repository, magnet_deal: Deal) -> None:

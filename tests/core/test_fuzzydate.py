@@ -10,13 +10,7 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from lodestone.core.records.fuzzydate import (
-    DateError,
-    FuzzyDate,
-    Precision,
-    format_range,
-    parse_fuzzy_date,
-)
+from lodestone.core.records import DateError, FuzzyDate, Precision, format_range, parse_fuzzy_date
 
 D = dt.date
 REF = D(2025, 11, 9)  # the AInvest article: Sunday, Nov 9, 2025

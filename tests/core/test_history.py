@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import copy
 
-from lodestone.core.history.describe import describe_update
-from lodestone.core.records.model import Company, Deal, Party, Tranche
-from lodestone.core.records.money import parse_money
-from lodestone.core.storage.repository import Repository
+from lodestone.core.history import describe_update
+from lodestone.core.records import Company, Deal, Party, Tranche, parse_money
+from lodestone.core.storage import Repository
 
 
 def last_update(repo: Repository, deal: Deal) -> list[tuple[str, str, str]]:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.model import Company
-from lodestone.core.storage.db import TrackerError
-from lodestone.core.storage.lock import LockedError, LockHolder, acquire, lock_path, read_holder
-from lodestone.core.tracker.session import open_for_writing, open_readonly
+from lodestone.core.records import Company
+from lodestone.core.storage import LockedError, TrackerError, acquire
+from lodestone.core.storage.lock import LockHolder, lock_path, read_holder
+from lodestone.core.tracker import open_for_writing, open_readonly
 
 CHILD = Path(__file__).with_name("storage_child.py")
 

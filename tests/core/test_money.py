@@ -9,11 +9,8 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from lodestone.core.records.currencies import DISPLAY_SYMBOLS, TEXT_SPELLINGS
-from lodestone.core.records.money import (
-    _MULTIPLIERS,
+from lodestone.core.records import (
     CURRENCY_DIGITS,
-    CurrencyMismatch,
     Money,
     MoneyError,
     format_money,
@@ -23,6 +20,8 @@ from lodestone.core.records.money import (
     parse_money,
     to_decimal_string,
 )
+from lodestone.core.records.currencies import DISPLAY_SYMBOLS, TEXT_SPELLINGS
+from lodestone.core.records.money import _MULTIPLIERS, CurrencyMismatch
 
 LIMIT = 2**63
 CODES = sorted(CURRENCY_DIGITS)

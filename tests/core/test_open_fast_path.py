@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.model import Company
-from lodestone.core.storage.db import DamagedTrackerError
+from lodestone.core.records import Company
+from lodestone.core.storage import DamagedTrackerError
 from lodestone.core.storage.lock import lock_path
-from lodestone.core.tracker import recovery
+from lodestone.core.tracker import open_for_writing, recovery
 from lodestone.core.tracker.recovery import pairing_record
-from lodestone.core.tracker.session import open_for_writing
 
 
 @pytest.fixture

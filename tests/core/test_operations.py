@@ -2,11 +2,10 @@ from __future__ import annotations
 
 import copy
 
-from lodestone.core.history.operations import delete_operation, describe_edit, save_operation
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Company, Deal, Event
-from lodestone.core.records.money import parse_money
-from lodestone.core.storage.repository import Repository
+from lodestone.core.history import delete_operation, save_operation
+from lodestone.core.history.operations import describe_edit
+from lodestone.core.records import Company, Deal, Event, parse_fuzzy_date, parse_money
+from lodestone.core.storage import Repository
 
 
 def test_create_undo_redo(repo: Repository):

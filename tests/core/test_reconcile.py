@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from lodestone.core.records.model import Deal, Tranche
-from lodestone.core.records.money import Money
-from lodestone.core.records.reconcile import Reconciliation, reconcile, reconcile_deal
+from lodestone.core.records import Deal, Money, Reconciliation, Tranche, reconcile
+from lodestone.core.records.reconciliation import reconcile_deal
 
 
 def usd(millions: float) -> Money:

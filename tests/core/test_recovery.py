@@ -13,27 +13,27 @@ import sys
 from pathlib import Path
 
 import pytest
-from lodestone.core.backups.backup import take_backup
-from lodestone.core.backups.index import list_backups
+from lodestone.core.backups import list_backups, take_backup
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.model import Company
-from lodestone.core.storage.db import (
+from lodestone.core.records import Company
+from lodestone.core.storage import (
+    SCHEMA_VERSION,
+    LockedError,
     NewerSchemaError,
     NotATrackerError,
     TrackerError,
+    cloud_sync_warning,
     inspect_existing,
 )
-from lodestone.core.storage.lock import LockedError
-from lodestone.core.storage.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION, migration_set
-from lodestone.core.storage.synced_folders import cloud_sync_warning
-from lodestone.core.tracker.recovery import (
+from lodestone.core.storage.schema import KNOWN_MIGRATIONS, migration_set
+from lodestone.core.tracker import (
     ForeignWalError,
     can_recover,
-    check_pairing,
     latest_good_backup,
+    open_for_writing,
     recover,
 )
-from lodestone.core.tracker.session import open_for_writing
+from lodestone.core.tracker.recovery import check_pairing
 
 CHILD = Path(__file__).with_name("storage_child.py")
 FLIPPED_FILES = 100

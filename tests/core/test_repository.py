@@ -3,10 +3,17 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Citation, Company, Deal, Event, Source, Tranche
-from lodestone.core.records.money import parse_money
-from lodestone.core.storage.repository import InvalidRecord, RecordNotFound, Repository
+from lodestone.core.records import (
+    Citation,
+    Company,
+    Deal,
+    Event,
+    Source,
+    Tranche,
+    parse_fuzzy_date,
+    parse_money,
+)
+from lodestone.core.storage import InvalidRecord, RecordNotFound, Repository
 
 
 def test_company_round_trip(repo: Repository):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from lodestone.core.lists.queries import ListQuery
-from lodestone.core.lists.saved_views import (
-    MAX_NAME,
+from lodestone.core.lists import (
+    ListQuery,
     ViewError,
     ViewNotFound,
     delete_view,
@@ -15,8 +14,8 @@ from lodestone.core.lists.saved_views import (
     load_view,
     save_view,
 )
-from lodestone.core.storage.db import open_tracker
-from lodestone.core.storage.repository import Repository
+from lodestone.core.lists.saved_views import MAX_NAME
+from lodestone.core.storage import Repository, open_tracker
 from lodestone.core.storage.schema import APPLICATION_ID, migration_set
 from sqlite_utils import Database
 

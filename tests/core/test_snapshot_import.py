@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from lodestone.core.progress import Cancelled
-from lodestone.core.records.model import Company
-from lodestone.core.snapshots.export import SnapshotError, export_snapshot, import_snapshot
+from lodestone.core.records import Company
+from lodestone.core.snapshots import SnapshotError, export_snapshot, import_snapshot
 from lodestone.core.snapshots.format import MANIFEST
-from lodestone.core.storage.repository import Repository
+from lodestone.core.storage import Repository
 from snapshot_data import fill, read_rows, table_counts
 
 

@@ -7,13 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lodestone.core.history.operations import save_operation
-from lodestone.core.lists.queries import ListQuery, fetch_rows
+from lodestone.core.history import save_operation
+from lodestone.core.lists import ListQuery, fetch_rows
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Company, Deal, Event, Party
-from lodestone.core.samples.generate import GenerateSpec, generate_tracker
-from lodestone.core.storage.repository import Repository
+from lodestone.core.records import Company, Deal, Event, Party, parse_fuzzy_date
+from lodestone.core.samples import GenerateSpec, generate_tracker
+from lodestone.core.storage import Repository
 from names_data import STORED, assert_all_current, stored_names
 
 
@@ -90,8 +89,7 @@ def name_triggers(repo: Repository) -> list[str]:
 
 
 def test_a_restored_snapshot_stores_every_name_and_keeps_its_triggers(tmp_path: Path):
-    from lodestone.core.snapshots.export import export_snapshot
-    from lodestone.core.snapshots.restore import import_snapshot
+    from lodestone.core.snapshots import export_snapshot, import_snapshot
 
     source = generated(tmp_path, GenerateSpec(companies=12, deals=40, events=300, seed=5))
     triggers = name_triggers(source)
@@ -110,7 +108,7 @@ def test_a_restored_snapshot_stores_every_name_and_keeps_its_triggers(tmp_path: 
 
 
 def test_names_are_filled_and_triggers_back_even_when_the_bulk_work_fails(repo: Repository):
-    from lodestone.core.storage.stored_names import names_filled_at_end
+    from lodestone.core.storage import names_filled_at_end
 
     triggers = name_triggers(repo)
     lynas = repo.save(Company("Lynas"))

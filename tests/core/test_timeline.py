@@ -7,13 +7,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from lodestone.core.lists.queries import ListQuery
+from lodestone.core.lists import ListQuery
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.fuzzydate import Precision, parse_fuzzy_date
-from lodestone.core.records.model import Company, Deal, Event, Party
+from lodestone.core.records import Company, Deal, Event, Party, Precision, parse_fuzzy_date
+from lodestone.core.samples import GenerateSpec, generate_tracker
 from lodestone.core.samples.example import load_example
-from lodestone.core.samples.generate import GenerateSpec, generate_tracker
-from lodestone.core.storage.repository import Repository
+from lodestone.core.storage import Repository
 from lodestone.core.timeline import data as tl
 
 D = dt.date

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from lodestone.core.paths import AppPaths
-from lodestone.core.storage.repository import Repository
+from lodestone.core.storage import Repository
 from lodestone.ui.context import AppContext
 
 ContextFactory = Callable[..., AppContext]

@@ -7,13 +7,11 @@ import gc
 from pathlib import Path
 
 import pytest
-from lodestone.core.backups.index import list_backups
+from lodestone.core.backups import list_backups
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.model import Company
-from lodestone.core.storage.lock import acquire
-from lodestone.core.storage.repository import Repository
-from lodestone.core.tracker import recovery
-from lodestone.core.tracker.session import open_for_writing
+from lodestone.core.records import Company
+from lodestone.core.storage import Repository, acquire
+from lodestone.core.tracker import open_for_writing, recovery
 from lodestone.ui import app as app_module
 from lodestone.ui.app import WindowManager
 from lodestone.ui.dialogs import storage as storage_dialogs
@@ -233,7 +231,7 @@ def older_tracker(db: Path, version: int) -> Path:
 
 def test_an_older_tracker_is_upgraded_under_a_notice(manager: WindowManager, tmp_path: Path,
                                                      monkeypatch):  # fmt: skip
-    from lodestone.core.storage.schema import SCHEMA_VERSION
+    from lodestone.core.storage import SCHEMA_VERSION
 
     db = older_tracker(tmp_path / "old.db", SCHEMA_VERSION - 2)
     seen: list[tuple[str, bool]] = []

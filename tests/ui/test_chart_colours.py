@@ -3,9 +3,8 @@ and when the theme changes while they are shown."""
 
 from __future__ import annotations
 
-from lodestone.core.funding.breakdown import breakdown
-from lodestone.core.records.model import Deal, Tranche
-from lodestone.core.records.money import parse_money
+from lodestone.core.funding import breakdown
+from lodestone.core.records import Deal, Tranche, parse_money
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QPalette
 

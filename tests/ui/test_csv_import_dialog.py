@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
-from lodestone.core.backups.index import list_backups
+from lodestone.core.backups import list_backups
 from lodestone.core.paths import AppPaths
 from lodestone.core.samples.example import load_example
-from lodestone.core.tracker.session import open_for_writing
+from lodestone.core.tracker import open_for_writing
 from lodestone.ui.context import AppContext
 from lodestone.ui.dialogs import csv_import as csv_import_dialog
 from lodestone.ui.dialogs.csv_import import CsvImportDialog

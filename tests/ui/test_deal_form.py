@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from lodestone.core.records.fuzzydate import FuzzyDate
-from lodestone.core.records.model import Company, Deal, Party, Tranche
-from lodestone.core.records.money import Money
+from lodestone.core.records import Company, Deal, FuzzyDate, Money, Party, Tranche
 from lodestone.ui.forms.deal_form import DealForm
 from lodestone.ui.forms.tranche_draft import AMOUNT, FUNDER, INSTRUMENT, TITLES
 from lodestone.ui.forms.tranche_model import WARNING_COLOR

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lodestone.core.funding.exchange_rates import add_rate, list_rates
+from lodestone.core.funding import add_rate, list_rates
 from lodestone.ui.funding.exchange_rates_dialog import ExchangeRatesDialog
 from PySide6.QtCore import QDate, Qt
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from lodestone.core.lists import saved_views
-from lodestone.core.lists.queries import ListQuery
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Company, Event
+from lodestone.core.lists import ListQuery, saved_views
+from lodestone.core.records import Company, Event, parse_fuzzy_date
 from lodestone.ui.lists.filter_bar import SEARCH_DELAY_MS, FilterBar
 from lodestone.ui.lists.model import RecordListModel
 from PySide6.QtCore import QPoint, Qt

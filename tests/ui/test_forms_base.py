@@ -4,8 +4,8 @@ prompt, following undo, read-only trackers, accessible names and Tab order."""
 from __future__ import annotations
 
 import pytest
-from lodestone.core.history.operations import save_operation
-from lodestone.core.records.model import Company
+from lodestone.core.history import save_operation
+from lodestone.core.records import Company
 from lodestone.ui.forms import base
 from lodestone.ui.forms.base import confirm_leave
 from lodestone.ui.forms.company_form import CompanyForm
@@ -259,7 +259,7 @@ def test_tab_follows_the_form_top_to_bottom(ctx, qtbot, show_widget, form_class)
 def test_every_example_record_loads_clean_and_reads_back_unchanged(ctx, show_widget, form_class):
     """Showing a record and reading the form back must give the very same record: else
     merely opening a record would mark it edited, or a save would quietly change it."""
-    from lodestone.core.lists.queries import ListQuery, fetch_rows
+    from lodestone.core.lists import ListQuery, fetch_rows
     from lodestone.core.samples.example import load_example
 
     load_example(ctx.repo)

@@ -7,8 +7,8 @@ import sqlite3
 import time
 
 import pytest
-from lodestone.core.storage.repository import Repository
-from lodestone.core.tracker.session import open_for_writing
+from lodestone.core.storage import Repository
+from lodestone.core.tracker import open_for_writing
 from lodestone.ui.context import AppContext
 from lodestone.ui.forms import base
 from lodestone.ui.forms.company_form import CompanyForm

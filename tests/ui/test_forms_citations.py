@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Citation, Company, Source
+from lodestone.core.records import Citation, Company, Source, parse_fuzzy_date
 from lodestone.ui.forms import citations as citations_module
 from lodestone.ui.forms import source_form as source_form_module
 from lodestone.ui.forms.company_form import CompanyForm

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Company, Deal, Event, Party
+from lodestone.core.records import Company, Deal, Event, Party, parse_fuzzy_date
 from lodestone.ui.forms.company_form import CompanyForm
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QListWidget, QPlainTextEdit

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from lodestone.core.funding.breakdown import FundingQuery
-from lodestone.core.records.model import Deal
-from lodestone.core.records.money import Money
-from lodestone.core.storage.repository import Repository
+from lodestone.core.funding import FundingQuery
+from lodestone.core.records import Deal, Money
+from lodestone.core.storage import Repository
 from lodestone.ui.funding.loader import BreakdownLoader
 
 YEAR, QUARTER = FundingQuery(by="year"), FundingQuery(by="quarter")

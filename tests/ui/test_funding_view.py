@@ -8,12 +8,17 @@ import threading
 from pathlib import Path
 
 import pytest
-from lodestone.core.funding.exchange_rates import add_rate
-from lodestone.core.funding.stats import stats
-from lodestone.core.lists.queries import ListQuery
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Company, Deal, Party, Tranche
-from lodestone.core.records.money import parse_money, to_decimal_string
+from lodestone.core.funding import add_rate, stats
+from lodestone.core.lists import ListQuery
+from lodestone.core.records import (
+    Company,
+    Deal,
+    Party,
+    Tranche,
+    parse_fuzzy_date,
+    parse_money,
+    to_decimal_string,
+)
 from lodestone.ui.funding.chart import FIXED_COLOURS, UNALLOCATED_COLOUR
 from lodestone.ui.funding.view import FundingView
 from PySide6.QtCore import Qt
@@ -189,8 +194,8 @@ def test_pyqtgraph_loads_only_with_the_view() -> None:
 def test_currencies_are_counted_again_only_when_records_change(qtbot, view, ctx, monkeypatch):
     """From the figures' own facts, on arrival: a regroup counts nothing, a new currency in
     the records shows up, and no query runs on the GUI thread for it."""
-    from lodestone.core.records.model import Deal as DealRecord
-    from lodestone.core.records.money import parse_money
+    from lodestone.core.records import Deal as DealRecord
+    from lodestone.core.records import parse_money
     from lodestone.ui.funding import view as funding_view
 
     counted = []
@@ -205,8 +210,8 @@ def test_currencies_are_counted_again_only_when_records_change(qtbot, view, ctx,
 
 
 def test_the_most_used_currency_is_chosen_and_follows_the_records(qtbot, make_ctx) -> None:
-    from lodestone.core.records.model import Deal as DealRecord
-    from lodestone.core.records.money import parse_money
+    from lodestone.core.records import Deal as DealRecord
+    from lodestone.core.records import parse_money
 
     ctx = make_ctx(name="euros.db")
     ctx.repo.save(DealRecord("Euro deal", amount=parse_money("€5M")))

@@ -216,8 +216,8 @@ def test_timeline_follows_events_filters_and_highlights_the_selection(window, qt
 def test_record_history_shows_a_tranche_change_in_words(window: MainWindow, qtbot, monkeypatch):
     import copy
 
-    from lodestone.core.history.operations import save_operation
-    from lodestone.core.records.money import parse_money
+    from lodestone.core.history import save_operation
+    from lodestone.core.records import parse_money
     from lodestone.ui.dialogs.history import HistoryDialog
 
     repo = window.ctx.repo

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from lodestone.core.records.money import Money
+from lodestone.core.records import Money
 from lodestone.ui.forms.reconciliation import ReconciliationLabel, reconciliation_lines
 
 

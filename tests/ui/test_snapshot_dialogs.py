@@ -8,16 +8,15 @@ import time
 from pathlib import Path
 
 import pytest
-from lodestone.core.backups.index import list_backups
+from lodestone.core.backups import list_backups
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.model import Company
-from lodestone.core.records.money import parse_money
+from lodestone.core.records import Company, parse_money
+from lodestone.core.samples import GenerateSpec, generate_tracker
 from lodestone.core.samples.example import load_example
-from lodestone.core.samples.generate import GenerateSpec, generate_tracker
-from lodestone.core.snapshots.export import export_snapshot
+from lodestone.core.snapshots import export_snapshot
 from lodestone.core.snapshots.format import FILES
-from lodestone.core.storage.repository import Repository
-from lodestone.core.tracker.session import open_for_writing
+from lodestone.core.storage import Repository
+from lodestone.core.tracker import open_for_writing
 from lodestone.ui.context import AppContext
 from lodestone.ui.dialogs import snapshot as snapshot_dialogs
 from lodestone.ui.dialogs.compare import CompareDialog

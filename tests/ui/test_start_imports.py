@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from lodestone.core.storage.repository import Repository
+from lodestone.core.storage import Repository
 
 CHILD = """
 import json, os, sys

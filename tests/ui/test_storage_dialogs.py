@@ -6,15 +6,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from lodestone.core.backups.backup import take_backup
-from lodestone.core.backups.index import list_backups
-from lodestone.core.history.operations import save_operation
+from lodestone.core.backups import list_backups, take_backup
+from lodestone.core.history import save_operation
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.model import Company
-from lodestone.core.storage.db import DamagedTrackerError, NewerSchemaError, TrackerError
-from lodestone.core.storage.lock import LockedError, LockHolder
-from lodestone.core.tracker.recovery import ForeignWalError
-from lodestone.core.tracker.session import open_for_writing
+from lodestone.core.records import Company
+from lodestone.core.storage import DamagedTrackerError, LockedError, NewerSchemaError, TrackerError
+from lodestone.core.storage.lock import LockHolder
+from lodestone.core.tracker import ForeignWalError, open_for_writing
 from lodestone.ui.dialogs.storage import (
     BackupsDialog,
     ask_locked,

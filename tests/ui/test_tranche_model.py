@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from lodestone.core.records.fieldcheck import FieldError, FieldWarning
-from lodestone.core.records.model import Company, Tranche
-from lodestone.core.records.money import Money
+from lodestone.core.records import Company, FieldError, FieldWarning, Money, Tranche
 from lodestone.ui.forms.pickers import RecordLookup
 from lodestone.ui.forms.tranche_draft import (
     AMOUNT,

@@ -24,8 +24,8 @@ from lodestone.cli.arguments import tracker_file
 
 if TYPE_CHECKING:
     from lodestone.core.paths import AppPaths
-    from lodestone.core.samples.generate import GenerateSpec
-    from lodestone.core.storage.check import CheckReport
+    from lodestone.core.samples import GenerateSpec
+    from lodestone.core.storage import CheckReport
 
 PROG = "lodestone"
 WARNINGS_SHOWN = 20  # without --verbose; a generated tracker can have tens of thousands
@@ -82,7 +82,7 @@ example:
 
 def _count(text: str) -> int:
     """argparse type for a record count: a whole number from 0 up to the generator's limit."""
-    from lodestone.core.samples.generate import MAX_COUNT
+    from lodestone.core.samples import MAX_COUNT
 
     try:
         value = int(text.replace("_", "").replace(",", ""))
@@ -209,7 +209,7 @@ def _guarded(command: Callable[[], int], name: str = "command") -> int:
     import logging
     import sqlite3
 
-    from lodestone.core.storage.db import TrackerError
+    from lodestone.core.storage import TrackerError
 
     try:
         return command()
@@ -233,9 +233,8 @@ def _fail(message: str) -> int:
 def _write_example(path: Path) -> dict[str, int]:
     """The example, only into a new file or a tracker without records (checked read-only
     first, so a refused file is left exactly as it was)."""
-    from lodestone.core.samples.example import ExampleError, write_example
-    from lodestone.core.storage.check import ensure_no_records
-    from lodestone.core.storage.db import TrackerError
+    from lodestone.core.samples import ExampleError, write_example
+    from lodestone.core.storage import TrackerError, ensure_no_records
 
     if path.exists():
         ensure_no_records(path)
@@ -293,7 +292,7 @@ def _run_example(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def _run_check(args: argparse.Namespace, paths: AppPaths) -> int:
-    from lodestone.core.storage.check import check_tracker
+    from lodestone.core.storage import check_tracker
 
     path = (args.db or paths.tracker).expanduser()
     report = check_tracker(path, quick=args.quick)
@@ -333,13 +332,13 @@ def _print_report(report: CheckReport, shown: int | None) -> None:
 
 
 def _generate_spec(args: argparse.Namespace) -> GenerateSpec:
-    from lodestone.core.samples.generate import GenerateSpec
+    from lodestone.core.samples import GenerateSpec
 
     return GenerateSpec(args.companies, args.deals, args.events, args.seed)
 
 
 def _run_generate(args: argparse.Namespace, paths: AppPaths) -> int:
-    from lodestone.core.samples.generate import generate_tracker
+    from lodestone.core.samples import generate_tracker
 
     path = args.db.expanduser()
     interactive = sys.stderr.isatty()

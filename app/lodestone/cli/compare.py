@@ -64,8 +64,8 @@ def run_compare(args: argparse.Namespace, paths: AppPaths) -> int:
     import sqlite3
 
     from lodestone.cli.snapshot import _progress
-    from lodestone.core.snapshots.compare import compare_snapshots
-    from lodestone.core.storage.db import TrackerError
+    from lodestone.core.snapshots import compare_snapshots
+    from lodestone.core.storage import TrackerError
 
     try:
         comparison = compare_snapshots(args.a.expanduser(), args.b.expanduser(),

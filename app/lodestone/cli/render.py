@@ -60,12 +60,12 @@ def add_render_command(commands: argparse._SubParsersAction, prog: str) -> None:
 
 
 def run_render(args: argparse.Namespace, paths: AppPaths) -> int:
-    from lodestone.core.storage.db import TrackerError
+    from lodestone.core.storage import TrackerError
 
     if args.out.suffix.lower() != ".png":
         args.parser.error(f"--out {args.out} must name a .png file")
     if args.render_example:
-        from lodestone.core.samples.example import ensure_example
+        from lodestone.core.samples import ensure_example
 
         db = ensure_example(paths)
     else:

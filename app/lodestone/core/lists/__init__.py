@@ -1,0 +1,51 @@
+"""The lists: windowed, filtered and sorted queries, each kind's list layout, and saved views.
+
+Built on `records` (and the tracker's tables).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lodestone.core.lazy_exports import load_export
+
+if TYPE_CHECKING:
+    from lodestone.core.lists.queries import ListQuery as ListQuery
+    from lodestone.core.lists.queries import ListRow as ListRow
+    from lodestone.core.lists.queries import count_rows as count_rows
+    from lodestone.core.lists.queries import facet_counts as facet_counts
+    from lodestone.core.lists.queries import fetch_rows as fetch_rows
+    from lodestone.core.lists.queries import in_list as in_list
+    from lodestone.core.lists.queries import row_position as row_position
+    from lodestone.core.lists.queries import search_matches as search_matches
+    from lodestone.core.lists.saved_views import ViewError as ViewError
+    from lodestone.core.lists.saved_views import ViewNotFound as ViewNotFound
+    from lodestone.core.lists.saved_views import delete_view as delete_view
+    from lodestone.core.lists.saved_views import list_views as list_views
+    from lodestone.core.lists.saved_views import load_view as load_view
+    from lodestone.core.lists.saved_views import save_view as save_view
+    from lodestone.core.lists.specs import KINDS as KINDS
+
+# Each public name and the submodule that defines it, imported on first
+# use (PEP 562): importing the package loads none of them.
+_EXPORTS = {
+    "ListQuery": "queries",
+    "ListRow": "queries",
+    "count_rows": "queries",
+    "facet_counts": "queries",
+    "fetch_rows": "queries",
+    "in_list": "queries",
+    "row_position": "queries",
+    "search_matches": "queries",
+    "ViewError": "saved_views",
+    "ViewNotFound": "saved_views",
+    "delete_view": "saved_views",
+    "list_views": "saved_views",
+    "load_view": "saved_views",
+    "save_view": "saved_views",
+    "KINDS": "specs",
+}
+
+
+def __getattr__(name: str) -> object:
+    return load_export(__name__, _EXPORTS, name)

@@ -23,7 +23,7 @@ from lodestone.core.records.fieldcheck import (
 )
 from lodestone.core.records.fuzzydate import DateError, FuzzyDate, Precision
 from lodestone.core.records.model import Company, Deal, Event, Source
-from lodestone.core.records.reconcile import reconcile_deal
+from lodestone.core.records.reconciliation import reconcile_deal
 from lodestone.core.records.vocabulary import (
     COMMODITIES,
     COMPANY_TYPES,

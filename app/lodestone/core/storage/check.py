@@ -20,7 +20,7 @@ from pathlib import Path
 from lodestone.core.missing import missing_file
 from lodestone.core.records.kinds import RECORD_KINDS
 from lodestone.core.records.money import Money, MoneyError
-from lodestone.core.records.reconcile import reconcile
+from lodestone.core.records.reconciliation import reconcile
 from lodestone.core.storage.db import (
     DiskFullError,
     NotATrackerError,

@@ -22,6 +22,7 @@ from lodestone.core.lists.queries import ListQuery, _where
 from lodestone.core.records.fuzzydate import FuzzyDate, Precision, format_range
 from lodestone.core.records.kinds import record_kind
 from lodestone.core.records.money import Money
+from lodestone.core.timeline.axes import Lane, data_extent, has_unplaced, lanes, none_lane
 from lodestone.core.timeline.days import (
     BUCKET_DAYS,
     EPOCH,
@@ -30,7 +31,6 @@ from lodestone.core.timeline.days import (
     day_x,
     x_day,
 )
-from lodestone.core.timeline.lanes import Lane, data_extent, has_unplaced, lanes, none_lane
 from lodestone.core.timeline.sql import (
     GROUPINGS,
     LaneKey,

@@ -22,11 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.csvio.importer import LISTED, CsvImportReport
-from lodestone.core.csvio.mapping import ColumnMapping
-from lodestone.core.csvio.rows import RowResult
-from lodestone.core.records.fuzzydate import FuzzyDate
-from lodestone.core.records.money import Money, format_money
+from lodestone.core.csvio import LISTED, ColumnMapping, CsvImportReport, RowResult
+from lodestone.core.records import FuzzyDate, Money, format_money
 
 PROBLEM_BACKGROUND = QBrush(QColor("#fde0e0"))
 DUPLICATE_BACKGROUND = QBrush(QColor("#fff4ce"))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTreeWidgetItem, QWidget
 
-from lodestone.core.history.describe import describe_update
-from lodestone.core.storage.repository import ChangeEntry, Repository
+from lodestone.core.history import describe_update
+from lodestone.core.storage import ChangeEntry, Repository
 from lodestone.ui.dialogs.tree import TreeDialog
 
 ACTIONS = {"create": "Created", "update": "Changed", "delete": "Moved to Trash",

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from lodestone.core.records.fieldcheck import FieldError
-from lodestone.core.records.model import Deal, Record
-from lodestone.core.records.vocabulary import COMMODITIES, DEAL_STATUSES, STAGES
+from lodestone.core.records import COMMODITIES, DEAL_STATUSES, STAGES, Deal, FieldError, Record
 from lodestone.ui.forms.base import RecordForm
 from lodestone.ui.forms.fields import (
     ChoiceField,

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from lodestone.core.records.fieldcheck import FieldError, field_label
+from lodestone.core.records import FieldError, field_label
 
 ERROR_STYLE = "color: #b00020;"
 HINT_STYLE = "color: palette(placeholder-text);"

@@ -14,10 +14,20 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
-from lodestone.core.records.countries import COUNTRIES, country_code, country_name, is_country
-from lodestone.core.records.fieldcheck import FieldError, clean_text, parse_field
-from lodestone.core.records.fuzzydate import FuzzyDate, parse_fuzzy_date
-from lodestone.core.records.money import Money, format_money, parse_money
+from lodestone.core.records import (
+    COUNTRIES,
+    FieldError,
+    FuzzyDate,
+    Money,
+    clean_text,
+    country_code,
+    country_name,
+    format_money,
+    is_country,
+    parse_field,
+    parse_fuzzy_date,
+    parse_money,
+)
 from lodestone.ui.forms.field_base import Field, FieldInvalid, LineField
 from lodestone.ui.forms.pickers import (
     CompanyListField,

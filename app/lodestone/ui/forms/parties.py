@@ -12,10 +12,8 @@ import re
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from lodestone.core.records.fieldcheck import FieldError, field_label
-from lodestone.core.records.model import Party
-from lodestone.core.records.vocabulary import PARTY_ROLES
-from lodestone.core.storage.repository import Repository
+from lodestone.core.records import PARTY_ROLES, FieldError, Party, field_label
+from lodestone.core.storage import Repository
 from lodestone.ui.forms.field_base import ERROR_STYLE
 from lodestone.ui.forms.fields import ChoiceField, CompanyPicker
 

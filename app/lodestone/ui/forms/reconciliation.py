@@ -2,9 +2,8 @@
 
 "$1.22B of $1.4B allocated — $180M unallocated" is information the analyst wants in view while
 typing, so it is recomputed on every keystroke from whatever can be read. The sums come from
-`lodestone.core.records.reconcile`, the same code the CLI's check uses, so the two never disagree;
-each
-currency gets its own line because amounts in different currencies are never added.
+`lodestone.core.records.reconciliation`, the same code the CLI's check uses, so the two never
+disagree; each currency gets its own line because amounts in different currencies are never added.
 """
 
 from __future__ import annotations
@@ -14,8 +13,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-from lodestone.core.records.money import Money, format_money
-from lodestone.core.records.reconcile import Reconciliation, reconcile
+from lodestone.core.records import Money, Reconciliation, format_money, reconcile
 
 STATE_PROPERTY = "reconciliation"  # "", "balanced", "unallocated", "over-allocated", "mixed"
 _STYLE = (

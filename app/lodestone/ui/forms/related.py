@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from lodestone.core.lists.queries import ListQuery, fetch_rows
+from lodestone.core.lists import ListQuery, fetch_rows
 
 LIMIT = 200
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from lodestone.core.records.model import Record, Source
+from lodestone.core.records import Record, Source
 from lodestone.ui.forms.base import RecordForm
 from lodestone.ui.forms.fields import FuzzyDateField, MultilineField, TagsField, TextField
 

@@ -12,9 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from lodestone.core.records.fieldcheck import FieldError, clean_text
-from lodestone.core.records.model import Tranche
-from lodestone.core.records.money import Money, MoneyError, format_money, is_currency, parse_money
+from lodestone.core.records import (
+    FieldError,
+    Money,
+    MoneyError,
+    Tranche,
+    clean_text,
+    format_money,
+    is_currency,
+    parse_money,
+)
 
 COLUMNS = ("funder", "instrument", "amount", "currency", "status", "notes")
 TITLES = ("Funder", "Instrument", "Amount", "Currency", "Status", "Notes")

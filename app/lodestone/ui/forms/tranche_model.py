@@ -16,9 +16,14 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
-from lodestone.core.records.fieldcheck import FieldError, FieldWarning, field_label
-from lodestone.core.records.model import Tranche
-from lodestone.core.records.money import Money, format_money
+from lodestone.core.records import (
+    FieldError,
+    FieldWarning,
+    Money,
+    Tranche,
+    field_label,
+    format_money,
+)
 from lodestone.ui.forms.tranche_draft import (
     AMOUNT,
     ATTRIBUTES,

@@ -27,13 +27,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.records.currencies import CURRENCY_DIGITS
-from lodestone.core.records.fieldcheck import FieldError, FieldWarning
-from lodestone.core.records.model import Deal, Tranche
-from lodestone.core.records.money import Money
-from lodestone.core.records.validation import deal_warnings, validate_deal
-from lodestone.core.records.vocabulary import INSTRUMENTS, TRANCHE_STATUSES
-from lodestone.core.storage.repository import Repository
+from lodestone.core.records import (
+    CURRENCY_DIGITS,
+    INSTRUMENTS,
+    TRANCHE_STATUSES,
+    Deal,
+    FieldError,
+    FieldWarning,
+    Money,
+    Tranche,
+    deal_warnings,
+    validate_deal,
+)
+from lodestone.core.storage import Repository
 from lodestone.ui.forms.field_base import ERROR_STYLE
 from lodestone.ui.forms.pickers import RecordLookup
 from lodestone.ui.forms.reconciliation import ReconciliationLabel

@@ -21,9 +21,8 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton, QVBoxLayout, QWidget
 
-from lodestone.core.funding.breakdown import UNALLOCATED, Bar, Breakdown, Key, Segment
-from lodestone.core.records.money import CURRENCY_DIGITS, Money, format_money
-from lodestone.core.records.vocabulary import INSTRUMENTS
+from lodestone.core.funding import UNALLOCATED, Bar, Breakdown, Key, Segment
+from lodestone.core.records import CURRENCY_DIGITS, INSTRUMENTS, Money, format_money
 from lodestone.ui.chart_colours import ChartColours, recoloured
 
 BAR_WIDTH = 0.7

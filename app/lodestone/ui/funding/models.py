@@ -10,9 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from lodestone.core.funding.breakdown import Breakdown, DealGap, Unconvertible
-from lodestone.core.funding.exchange_rates import ExchangeRate
-from lodestone.core.records.money import format_money
+from lodestone.core.funding import Breakdown, DealGap, ExchangeRate, Unconvertible
+from lodestone.core.records import format_money
 
 Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole

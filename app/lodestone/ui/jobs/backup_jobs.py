@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from lodestone.core.backups.backup import maybe_backup
-from lodestone.core.backups.index import BackupInfo
+from lodestone.core.backups import BackupInfo, maybe_backup
 from lodestone.ui.context import AppContext
 from lodestone.ui.jobs.runner import Job
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.timeline.data import GROUPINGS
+from lodestone.core.timeline import GROUPINGS
 
 if TYPE_CHECKING:
     from lodestone.ui.timeline.view import TimelineView

@@ -19,8 +19,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from lodestone.core.lists.queries import ListQuery
-from lodestone.core.timeline.data import (
+from lodestone.core.lists import ListQuery
+from lodestone.core.timeline import (
     LaneKey,
     WindowData,
     bucket_days_for,

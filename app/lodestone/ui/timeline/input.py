@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 
-from lodestone.core.records.fuzzydate import FuzzyDate
-from lodestone.core.records.money import format_money
-from lodestone.core.timeline.data import TimelineItem
+from lodestone.core.records import FuzzyDate, format_money
+from lodestone.core.timeline import TimelineItem
 
 if TYPE_CHECKING:
     from lodestone.ui.timeline.view import TimelineView

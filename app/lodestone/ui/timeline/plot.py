@@ -16,7 +16,7 @@ from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
-from lodestone.core.timeline.data import Lane, day_x
+from lodestone.core.timeline import Lane, day_x
 from lodestone.ui.chart_colours import ChartColours, recoloured
 from lodestone.ui.timeline.items import TimelineLayer
 

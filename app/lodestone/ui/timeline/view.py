@@ -22,18 +22,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.lists.queries import ListQuery
-from lodestone.core.timeline.data import (
+from lodestone.core.lists import ListQuery
+from lodestone.core.timeline import (
     Lane,
     LaneKey,
     TimelineItem,
     WindowData,
+    check_grouping,
     day_x,
     locate,
     none_lane,
+    record_queries,
     x_day,
 )
-from lodestone.core.timeline.sql import check_grouping, record_queries
 from lodestone.ui.context import AppContext
 from lodestone.ui.timeline.bar import TimelineBar
 from lodestone.ui.timeline.feed import TimelineFeed

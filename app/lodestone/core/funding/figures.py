@@ -38,7 +38,7 @@ from lodestone.core.funding.labels import (
 )
 from lodestone.core.lists.queries import ListQuery
 from lodestone.core.records.money import Money, money_sum
-from lodestone.core.records.reconcile import Reconciliation
+from lodestone.core.records.reconciliation import Reconciliation
 
 __all__ = [
     "GROUPINGS", "OTHERS", "STACKINGS", "UNALLOCATED", "Bar", "Breakdown", "DealGap",

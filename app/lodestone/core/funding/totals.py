@@ -14,9 +14,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from lodestone.core.funding.breakdown import Breakdown, FundingQuery, breakdown
 from lodestone.core.funding.dimensions import STATS_BY
 from lodestone.core.funding.facts import currencies_present, load_facts
+from lodestone.core.funding.figures import Breakdown, FundingQuery, breakdown
 from lodestone.core.lists.queries import ListQuery
 from lodestone.core.records.money import money_sum, to_decimal_string
 
