@@ -2,5 +2,6 @@
 
 `base.RecordForm` holds what every form shares (dirtiness, save, revert, inline errors) and
 `base.confirm_leave` the Save / Discard / Cancel question; `fields` holds the field widgets;
-`citations` the Sources panel every record form carries.
+`citations` the Sources panel that `cited_form.CitedRecordForm` puts under the company, deal
+and event forms.
 """

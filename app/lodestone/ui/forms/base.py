@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import sqlite3
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -38,6 +38,14 @@ BUSY_RETRIES = 20  # about ten seconds of another program's write before "Not sa
 BUSY_RETRY_MS = 500
 
 
+class SourcesPanel(Protocol):
+    """What a form asks of the Sources panel under its fields (see `cited_form`)."""
+
+    def set_record(self, record_id: int | None) -> None: ...
+
+    def focus_widgets(self) -> list[QWidget]: ...
+
+
 class RecordForm(QWidget):
     """Base of the company, deal, event and source forms.
 
@@ -48,7 +56,6 @@ class RecordForm(QWidget):
     """
 
     KIND = ""
-    CITATIONS = True  # a Sources panel under the fields (not on the source form itself)
 
     dirtyChanged = Signal(bool)
     savedRecord = Signal(str, int)
@@ -81,13 +88,8 @@ class RecordForm(QWidget):
         scroll.setWidget(self.body)
         outer.addWidget(scroll, 1)
         self.build()
-        self.citations = None
-        if self.CITATIONS:
-            from lodestone.ui.forms.citations import CitationsPanel
-
-            titles = {f.field: f.label_text for f in self.fields if "[" not in f.field}
-            self.citations = CitationsPanel(ctx, self.KIND, self.body, titles)
-            self.body_layout.addWidget(self.citations)
+        titles = {f.field: f.label_text for f in self.fields if "[" not in f.field}
+        self.citations = self.add_citations(titles)
         self.body_layout.addStretch(1)
         ctx.notifier.changed.connect(self._on_changed)
         self.load(None)
@@ -98,6 +100,11 @@ class RecordForm(QWidget):
     def set_embedded(self, embedded: bool) -> None:
         """Inside another window (the new-source dialog) the owner saves; hide the header."""
         self.header.set_embedded(embedded)
+
+    def add_citations(self, field_titles: dict[str, str]) -> SourcesPanel | None:
+        """Place the Sources panel under the fields and return it; a form without one (the
+        source form: a source is what others cite) keeps this default, None."""
+        return None
 
     def build(self) -> None:
         """Create the fields with `add_field`, top to bottom."""

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QWidget
 from lodestone.core.lists.queries import ListQuery
 from lodestone.core.records.model import Company, Record
 from lodestone.core.records.vocabulary import COMMODITIES, COMPANY_TYPES, STAGES
-from lodestone.ui.forms.base import RecordForm
+from lodestone.ui.forms.cited_form import CitedRecordForm
 from lodestone.ui.forms.fields import (
     ChoiceField,
     CompanyPicker,
@@ -21,7 +21,7 @@ from lodestone.ui.forms.fields import (
 from lodestone.ui.forms.related import RelatedList
 
 
-class CompanyForm(RecordForm):
+class CompanyForm(CitedRecordForm):
     """Name, kind, ticker and exchange, country, parent, stages, commodities, website, notes,
     tags; below them the company's deals (as a party) and events."""
 

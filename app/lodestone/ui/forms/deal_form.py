@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from lodestone.core.records import COMMODITIES, DEAL_STATUSES, STAGES, Deal, FieldError, Record
-from lodestone.ui.forms.base import RecordForm
+from lodestone.ui.forms.cited_form import CitedRecordForm
 from lodestone.ui.forms.fields import (
     ChoiceField,
     CountryField,
@@ -30,7 +30,7 @@ from lodestone.ui.forms.tranche_table import TrancheTable
 _NESTED = ("tranches", "parties")
 
 
-class DealForm(RecordForm):
+class DealForm(CitedRecordForm):
     """Title, status, dates, headline amount, parties, tranches, capacity and the rest."""
 
     KIND = "deal"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lodestone.core.records.model import Event, Record
 from lodestone.core.records.vocabulary import EVENT_TYPES
-from lodestone.ui.forms.base import RecordForm
+from lodestone.ui.forms.cited_form import CitedRecordForm
 from lodestone.ui.forms.fields import (
     ChoiceField,
     CompanyListField,
@@ -18,7 +18,7 @@ from lodestone.ui.forms.fields import (
 )
 
 
-class EventForm(RecordForm):
+class EventForm(CitedRecordForm):
     """Date and optional end date, title, kind, companies involved, related deal, country,
     description and tags."""
 

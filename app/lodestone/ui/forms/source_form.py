@@ -15,7 +15,6 @@ class SourceForm(RecordForm):
     """URL, publisher, title and dates of a source; the URL opens in the browser."""
 
     KIND = "source"
-    CITATIONS = False  # a source is what others cite
 
     def build(self) -> None:
         self.url = self.add_field(TextField("url", object_name="source.url"))
