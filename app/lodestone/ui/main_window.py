@@ -395,9 +395,9 @@ class MainWindow(QMainWindow):
 
     def _snapshot_slot(self, name: str) -> Callable[[], None]:
         def show() -> None:
-            from lodestone.ui.dialogs.snapshot import show_snapshot_dialog
+            from lodestone.ui.dialogs.file_menu import show_file_dialog
 
-            show_snapshot_dialog(self, name)
+            show_file_dialog(self, self.ctx, name)
 
         return show
 

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtWidgets import QWidget
 
+from lodestone.ui.context import AppContext
 from lodestone.ui.lists.page import ListPage
 
-if TYPE_CHECKING:
-    from lodestone.ui.main_window import MainWindow
+
+class ViewHost(Protocol):
+    """What a chart view needs of the window that shows it: the tracker, the way to open a
+    record or show some deals, and the list page whose filters it follows."""
+
+    @property
+    def ctx(self) -> AppContext: ...
+
+    def open_record(self, kind: str, record_id: int) -> None: ...
+
+    def filter_deals(self, deal_ids: list[int]) -> None: ...
+
+    def page(self, key: str) -> QWidget: ...
 
 
-def build_optional_view(window: MainWindow, key: str) -> QWidget:
+def build_optional_view(window: ViewHost, key: str) -> QWidget:
     if key == "funding":
         from lodestone.ui.funding.view import FundingView
 

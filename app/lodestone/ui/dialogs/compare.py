@@ -29,12 +29,12 @@ from lodestone.core.records.kinds import RECORD_KINDS
 from lodestone.core.snapshots.compare import ADDED, CHANGED, REMOVED, Comparison, compare_snapshots
 from lodestone.core.snapshots.compare_report import MARKS
 from lodestone.ui.context import AppContext
+from lodestone.ui.dialogs.tracker_files import FOLDER_KEY
 from lodestone.ui.jobs.runner import Job
 from lodestone.ui.jobs.task_dialog import TaskDialog, error_label, path_row
 
 COLOURS = {ADDED: QColor("#1b5e20"), REMOVED: QColor("#b00020"), CHANGED: QColor("#0d47a1")}
 EXPAND_UP_TO = 200  # records: a short comparison opens fully, a long one by kind
-FOLDER_KEY = "snapshots/folder"
 
 
 class CompareDialog(TaskDialog):

@@ -36,7 +36,7 @@ from lodestone.core.lists.queries import ListQuery, count_rows, fetch_rows
 from lodestone.ui.context import AppContext
 from lodestone.ui.dialogs.csv_import_pages import Mapping, MappingPage, SourcePage
 from lodestone.ui.dialogs.csv_import_review import CompaniesPage, PreviewPage, company_model
-from lodestone.ui.dialogs.snapshot import FOLDER_KEY, announce_import, backup_before_import
+from lodestone.ui.dialogs.tracker_files import FOLDER_KEY, announce_import, backup_before_import
 from lodestone.ui.jobs.runner import Job
 from lodestone.ui.jobs.task_dialog import (
     IMPORT_CANCELLED,

@@ -1,5 +1,4 @@
-"""File → Export Snapshot… and Import Snapshot…, and the one entry point the main window's
-File menu calls for every snapshot and import dialog.
+"""File → Export Snapshot… and Import Snapshot….
 
 Both run the core functions (`export_snapshot`, `import_snapshot`) on a worker thread with the
 tracker's path, so they read or write through a connection of their own while the window
@@ -10,14 +9,10 @@ told what the import changed (`announce_import`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QFileDialog,
     QLabel,
     QLineEdit,
@@ -29,8 +24,8 @@ from PySide6.QtWidgets import (
 from lodestone.core.snapshots.export import ImportReport, export_snapshot, import_snapshot
 from lodestone.core.snapshots.files import SnapshotReader, check_new_destination
 from lodestone.core.snapshots.format import Manifest, SnapshotError
-from lodestone.core.storage.changes import Change
 from lodestone.ui.context import AppContext
+from lodestone.ui.dialogs.tracker_files import FOLDER_KEY, announce_import, backup_before_import
 from lodestone.ui.jobs.runner import Job
 from lodestone.ui.jobs.task_dialog import (
     IMPORT_CANCELLED,
@@ -41,30 +36,6 @@ from lodestone.ui.jobs.task_dialog import (
     path_row,
     show_message,
 )
-
-if TYPE_CHECKING:
-    from lodestone.ui.main_window import MainWindow
-
-FOLDER_KEY = "snapshots/folder"
-
-
-def announce_import(ctx: AppContext, changes: Iterable[Change], *,
-                    forget_history: bool = True) -> None:  # fmt: skip
-    """After an import through another connection: the changes it committed are passed on
-    to every list, form and chart. A snapshot import forgets the undo history, as its steps
-    may name ids the import has since given to other records; a CSV import only adds records,
-    and becomes a step of that history itself."""
-    if forget_history:
-        ctx.undo_stack.clear()
-    for change in changes:
-        ctx.notifier.deliver(change)
-
-
-def backup_before_import(ctx: AppContext) -> None:
-    """The verified backup taken before an import writes (none without a session: a tracker
-    opened by tests or `render` has no backups folder of its own)."""
-    if ctx.session is not None:
-        ctx.session.backup_now("before-import")
 
 
 def describe_rows(manifest: Manifest) -> str:
@@ -255,36 +226,3 @@ class ImportSnapshotDialog(TaskDialog):
                                      self.parentWidget(), name="import.report")  # fmt: skip
         self.result_window.open()
         self.accept()
-
-
-def dialog_class(action: str) -> type[TaskDialog]:
-    """The dialog of a File-menu action; the CSV import and compare modules are imported
-    only when first asked for."""
-    if action == "import_csv":
-        from lodestone.ui.dialogs.csv_import import CsvImportDialog
-
-        return CsvImportDialog
-    if action == "compare_snapshots":
-        from lodestone.ui.dialogs.compare import CompareDialog
-
-        return CompareDialog
-    return {"export_snapshot": ExportSnapshotDialog, "import_snapshot": ImportSnapshotDialog}[
-        action]
-
-
-def show_snapshot_dialog(window: MainWindow, action: str) -> QDialog:
-    """Open the dialog of a File-menu action (`export_snapshot`, `import_snapshot`,
-    `import_csv`, `compare_snapshots`) over `window`, or raise the one already open."""
-    cls = dialog_class(action)
-    for open_dialog in window.findChildren(cls):
-        if open_dialog.isVisible():
-            open_dialog.raise_()
-            return open_dialog
-    # Each File-menu dialog takes (ctx, parent): the name and title TaskDialog needs are its own.
-    dialog = cls(window.ctx, window)  # type: ignore[call-arg]
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    if dialog.MODELESS:
-        dialog.show()
-    else:
-        dialog.open()  # window-modal: the tracker is not edited while it is being written
-    return dialog
