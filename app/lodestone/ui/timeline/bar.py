@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,18 +19,31 @@ from PySide6.QtWidgets import (
 
 from lodestone.core.timeline import GROUPINGS
 
-if TYPE_CHECKING:
-    from lodestone.ui.timeline.view import TimelineView
-
 EXPORT_FILTERS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
+
+
+class TimelineControls(Protocol):
+    """What the toolbar drives: the lanes' grouping, the range presets and the export."""
+
+    def set_group_by(self, group_by: str) -> None: ...
+
+    def fit_all(self) -> None: ...
+
+    def show_years(self, years: int) -> None: ...
+
+    def show_everything(self) -> None: ...
+
+    def export(self, path: Path | str) -> Path: ...
 
 
 class TimelineBar(QWidget):
     """Group-by choice, "Fit all", 1-year / 5-year / all presets and PNG / SVG export."""
 
-    def __init__(self, view: TimelineView) -> None:
-        super().__init__(view)
+    def __init__(self, view: TimelineControls, export_folder: Path,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
         self.view = view
+        self.export_folder = export_folder
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         label = QLabel("Lanes by")
@@ -77,7 +90,7 @@ class TimelineBar(QWidget):
 
     def export(self, suffix: str) -> Path | None:
         """Ask where to save the visible timeline, then save it; None when cancelled."""
-        start = str(self.view.ctx.paths.data_dir / f"timeline.{suffix}")
+        start = str(self.export_folder / f"timeline.{suffix}")
         name, _ = QFileDialog.getSaveFileName(self, "Export Timeline", start,
                                               EXPORT_FILTERS[suffix])
         if not name:

@@ -6,26 +6,50 @@ exactly what a click opens; tests drive `tooltip_at` and `click_at` as the mouse
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 
 from lodestone.core.records import FuzzyDate, format_money
-from lodestone.core.timeline import TimelineItem
+from lodestone.core.timeline import Lane, TimelineItem
 
-if TYPE_CHECKING:
-    from lodestone.ui.timeline.view import TimelineView
+if TYPE_CHECKING:  # pyqtgraph loads with the canvas, when the view is first shown
+    from lodestone.ui.timeline.plot import TimelineCanvas
 
 ZOOM_IN, ZOOM_OUT = 0.8, 1.25
 PAN_STEP = 0.1  # of the visible width
 
 
+class TimelineSurface(Protocol):
+    """What the mouse and keys act on: the canvas and its lanes, and the view's moves."""
+
+    @property
+    def canvas(self) -> TimelineCanvas: ...
+
+    @property
+    def lanes(self) -> list[Lane]: ...
+
+    @property
+    def top(self) -> int: ...
+
+    def rows_shown(self) -> int: ...
+
+    def set_top(self, top: int) -> None: ...
+
+    def fit_all(self) -> None: ...
+
+    def show_range(self, first: dt.date, last: dt.date) -> None: ...
+
+    def open_item(self, item: TimelineItem) -> None: ...
+
+
 class TimelineInput(QObject):
     """Connects the canvas's mouse signals and keys to the view."""
 
-    def __init__(self, view: TimelineView) -> None:
-        super().__init__(view)
+    def __init__(self, view: TimelineSurface, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.view = view
         scene = view.canvas.scene()
         scene.sigMouseMoved.connect(self.mouse_moved)
@@ -66,9 +90,7 @@ class TimelineInput(QObject):
         if hit is None:
             return False
         if hit.item is not None:
-            view.highlighted = hit.item
-            view.canvas.layer.highlight(hit.item, view.rows)
-            view.openRecord.emit(hit.item.kind, hit.item.id)
+            view.open_item(hit.item)
         elif hit.cell is not None:
             first, last, _ = hit.cell
             view.show_range(first - (last - first), last + (last - first))

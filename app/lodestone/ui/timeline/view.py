@@ -69,7 +69,7 @@ class TimelineView(QWidget):
         self.data: WindowData | None = None
         self.highlighted: TimelineItem | None = None
         self._pending_highlight: tuple[str, int] | None = None
-        self.bar = TimelineBar(self)
+        self.bar = TimelineBar(self, ctx.paths.data_dir, self)
         self.canvas = TimelineCanvas(self)
         self.canvas.setObjectName("timeline.plot")
         self.lane_scroll = QScrollBar(Qt.Orientation.Vertical)
@@ -92,7 +92,7 @@ class TimelineView(QWidget):
         self.canvas.view.sigXRangeChanged.connect(self._schedule)
         self.canvas.view.sigResized.connect(self._resized)
         self.lane_scroll.valueChanged.connect(self._scroll_lanes)
-        self.input = TimelineInput(self)
+        self.input = TimelineInput(self, self)
         ctx.notifier.changed.connect(self._records_changed)
         self._request_axes()
 
@@ -153,6 +153,12 @@ class TimelineView(QWidget):
         self.canvas.view.setXRange(middle - width / 2, middle + width / 2, padding=0)
         self.canvas.layer.highlight(item, self.rows)
         return True
+
+    def open_item(self, item: TimelineItem) -> None:
+        """Ring a clicked item and ask for its record's form."""
+        self.highlighted = item
+        self.canvas.layer.highlight(item, self.rows)
+        self.openRecord.emit(item.kind, item.id)
 
     def fit_all(self) -> None:
         """Show every item: the whole span of the data, from the first lane."""
