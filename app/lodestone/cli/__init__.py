@@ -34,7 +34,7 @@ WARNINGS_SHOWN = 20  # without --verbose; a generated tracker can have tens of t
 WINDOW_CORE_MODULES = ("lodestone.core.tracker.session", "lodestone.core.history.undo",
                        "lodestone.core.history.reference_data", "lodestone.core.lists.queries",
                        "lodestone.core.lists.saved_views", "lodestone.core.jobs",
-                       "lodestone.core.logs")
+                       "lodestone.core.logs", "lodestone.core.storage.synced_folders")
 
 _DESCRIPTION = """\
 Lodestone keeps your own record of the rare-earth and critical-minerals supply chain:
