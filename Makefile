@@ -34,6 +34,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check app tests packaging
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # The one-folder desktop program: dist/lodestone/lodestone (install it with packaging/install.sh).
 $(PACKAGE_STAMP): $(STAMP)
