@@ -352,13 +352,13 @@ def test_density_sums_match_counts_on_a_generated_tracker(generated):
     ("kind", "events_kind_live"), ("country", "events_country_live"),
     ("company", "event_companies_company")])
 def test_a_window_is_read_through_an_index(generated, group_by, index):
-    from lodestone.core.lists.queries import _where
+    from lodestone.core.lists import where_clause
     from lodestone.core.timeline.sql import Window, selection
 
     repo = Repository.open(generated)
     try:
         keys = [lane.key for lane in tl.lanes(repo.conn, group_by)][:5]
-        match = selection("event", group_by, _where(ListQuery("event")),
+        match = selection("event", group_by, where_clause(ListQuery("event")),
                           Window(D(2020, 1, 1), D(2020, 3, 31)), keys)
         plan = " ".join(row[3] for row in repo.conn.execute(
             f"EXPLAIN QUERY PLAN SELECT t.id {match.sql}", match.params))

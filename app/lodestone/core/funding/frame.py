@@ -25,16 +25,16 @@ from lodestone.core.funding.labels import (
     kept_stacks,
     order_groups,
 )
-from lodestone.core.lists.queries import ListQuery, _where
+from lodestone.core.lists.queries import ListQuery, where_clause
 from lodestone.core.records.vocabulary import INSTRUMENTS
 
 RANKED = ("company", "deal")  # largest bar first: the chart keeps only the top ones
-_ALL_LIVE = _where(ListQuery("deal")).sql
+_ALL_LIVE = where_clause(ListQuery("deal")).sql
 
 
 def chosen(conn: sqlite3.Connection, facts: Facts, filters: ListQuery) -> np.ndarray:
     """Per deal of the facts: whether the lists' `filters` choose it (all, unfiltered)."""
-    where = _where(filters)
+    where = where_clause(filters)
     if where.sql == _ALL_LIVE and not where.params:
         return np.ones(len(facts.deal_id), dtype=bool)
     ids = conn.execute(f"SELECT json_group_array(t.id) FROM deals t WHERE {where.sql}",

@@ -12,12 +12,14 @@ from lodestone.core.lazy_exports import load_export
 if TYPE_CHECKING:
     from lodestone.core.lists.queries import ListQuery as ListQuery
     from lodestone.core.lists.queries import ListRow as ListRow
+    from lodestone.core.lists.queries import WhereClause as WhereClause
     from lodestone.core.lists.queries import count_rows as count_rows
     from lodestone.core.lists.queries import facet_counts as facet_counts
     from lodestone.core.lists.queries import fetch_rows as fetch_rows
     from lodestone.core.lists.queries import in_list as in_list
     from lodestone.core.lists.queries import row_position as row_position
     from lodestone.core.lists.queries import search_matches as search_matches
+    from lodestone.core.lists.queries import where_clause as where_clause
     from lodestone.core.lists.saved_views import ViewError as ViewError
     from lodestone.core.lists.saved_views import ViewNotFound as ViewNotFound
     from lodestone.core.lists.saved_views import delete_view as delete_view
@@ -31,12 +33,14 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "ListQuery": "queries",
     "ListRow": "queries",
+    "WhereClause": "queries",
     "count_rows": "queries",
     "facet_counts": "queries",
     "fetch_rows": "queries",
     "in_list": "queries",
     "row_position": "queries",
     "search_matches": "queries",
+    "where_clause": "queries",
     "ViewError": "saved_views",
     "ViewNotFound": "saved_views",
     "delete_view": "saved_views",

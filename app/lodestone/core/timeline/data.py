@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lodestone.core.lists.queries import ListQuery, _where
+from lodestone.core.lists.queries import ListQuery, where_clause
 from lodestone.core.records.fuzzydate import FuzzyDate, Precision, format_range
 from lodestone.core.records.kinds import record_kind
 from lodestone.core.records.money import Money
@@ -102,7 +102,7 @@ def _selections(
     is checked first)."""
     _check_window(start, end)
     window = Window(start, end)
-    return [(kind, selection(kind, group_by, _where(kind_query), window, lanes))
+    return [(kind, selection(kind, group_by, where_clause(kind_query), window, lanes))
             for kind, kind_query in record_queries(query)]  # fmt: skip
 
 
@@ -161,7 +161,7 @@ def periods(
     if kind_query is None:
         return []
     window = Window(start, end, periods=True)
-    match = selection("event", group_by, _where(kind_query), window, lanes)
+    match = selection("event", group_by, where_clause(kind_query), window, lanes)
     return _by_date(_fetch(conn, "event", match, limit))
 
 
@@ -172,7 +172,7 @@ def locate(
     on the timeline (deleted, or a deal without an announced date)."""
     if kind not in ("event", "deal"):
         return None
-    match = selection(kind, group_by, _where(ListQuery(kind, ids=(record_id,))))
+    match = selection(kind, group_by, where_clause(ListQuery(kind, ids=(record_id,))))
     found = _fetch(conn, kind, match, -1)
     return found[0] if found else None
 
