@@ -6,11 +6,13 @@ import circle."""
 from __future__ import annotations
 
 import copy
+import pkgutil
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import grimp
+import lodestone.core
 import pytest
 from importlinter.api import read_configuration
 from importlinter.cli import lint_imports
@@ -19,6 +21,7 @@ from importlinter.contracts.layers import LayersContract
 from importlinter.contracts.protected import ProtectedContract
 
 ROOT = Path(__file__).resolve().parents[2]
+OPEN_CORE_MODULES = {"lodestone.core.paths", "lodestone.core.progress"}
 CONFIG = ROOT / "pyproject.toml"
 CONTRACT_TYPES = {"forbidden": ForbiddenContract, "layers": LayersContract,
                   "protected": ProtectedContract}  # fmt: skip
@@ -49,6 +52,16 @@ def test_the_import_contracts_are_kept(monkeypatch: pytest.MonkeyPatch, capsys):
 
 def test_every_contract_has_an_import_that_breaks_it():
     assert {c["id"] for c in contracts()} == set(FORBIDDEN_IMPORT)
+
+
+def test_only_paths_and_progress_of_the_core_modules_outside_a_package_are_open():
+    """The UI and the command line use the core through its packages, and two modules beside
+    them: a new module there is protected unless it is meant to be used from above."""
+    [options] = [c for c in contracts() if c["id"] == "public-apis"]
+    protected = set(options["protected_modules"])
+    for module in pkgutil.iter_modules(lodestone.core.__path__, "lodestone.core."):
+        if not module.ispkg:
+            assert (module.name in OPEN_CORE_MODULES) != (module.name in protected), module.name
 
 
 @pytest.mark.parametrize("contract_id", sorted(FORBIDDEN_IMPORT))
