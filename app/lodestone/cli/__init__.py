@@ -29,12 +29,16 @@ if TYPE_CHECKING:
 
 PROG = "lodestone"
 WARNINGS_SHOWN = 20  # without --verbose; a generated tracker can have tens of thousands
-# The pure-Python modules the window opens a tracker with (they import the rest of the core
-# it needs), loaded before Qt: see `load_window`.
-WINDOW_CORE_MODULES = ("lodestone.core.tracker.session", "lodestone.core.history.undo",
-                       "lodestone.core.history.reference_data", "lodestone.core.lists.queries",
-                       "lodestone.core.lists.saved_views", "lodestone.core.jobs",
-                       "lodestone.core.logs", "lodestone.core.storage.synced_folders")
+# The pure-Python core the window opens a tracker with, loaded before Qt (see `load_window`):
+# a public name of each module it needs, which brings the rest of the core that module uses.
+WINDOW_CORE = {
+    "lodestone.core.tracker": ("open_for_writing",),
+    "lodestone.core.history": ("UndoHistory", "save_view_operation"),
+    "lodestone.core.lists": ("ListQuery", "load_view"),
+    "lodestone.core.storage": ("cloud_sync_warning",),
+    "lodestone.core.jobs": ("run_job",),
+    "lodestone.core.logs": ("configure_logging",),
+}
 
 _DESCRIPTION = """\
 Lodestone keeps your own record of the rare-earth and critical-minerals supply chain:
@@ -276,8 +280,9 @@ def load_window() -> Callable[..., int]:
     import importlib
 
     gc.disable()
-    for name in WINDOW_CORE_MODULES:
-        importlib.import_module(name)
+    for package, names in WINDOW_CORE.items():
+        for name in names:
+            getattr(importlib.import_module(package), name)
     from lodestone.ui.app import run_gui
 
     return run_gui
