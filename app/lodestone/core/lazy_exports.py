@@ -3,7 +3,9 @@
 Each package's `__init__` maps every public name to the submodule that defines it and looks
 the name up there on first use (PEP 562's module `__getattr__`), so `import lodestone.core.X`
 costs nothing: starting the window must not load the backup, CSV, snapshot or funding code.
-The same names are imported under `if TYPE_CHECKING:` for type checkers and the import graph.
+The same names are imported under `if TYPE_CHECKING:` for type checkers and the import graph,
+and `__getattr__` is defined in its `else:`, where type checkers do not look: to them the
+package holds exactly the names it exports, so a misspelt import is reported.
 
 The value is looked up in the submodule on every access rather than stored on the package, so
 what the submodule holds now (a test's stand-in, say) is what the package gives.

@@ -9,27 +9,8 @@ from typing import TYPE_CHECKING
 
 from lodestone.core.lazy_exports import load_export
 
-if TYPE_CHECKING:
-    from lodestone.core.lists.queries import ListQuery as ListQuery
-    from lodestone.core.lists.queries import ListRow as ListRow
-    from lodestone.core.lists.queries import WhereClause as WhereClause
-    from lodestone.core.lists.queries import count_rows as count_rows
-    from lodestone.core.lists.queries import facet_counts as facet_counts
-    from lodestone.core.lists.queries import fetch_rows as fetch_rows
-    from lodestone.core.lists.queries import in_list as in_list
-    from lodestone.core.lists.queries import row_position as row_position
-    from lodestone.core.lists.queries import search_matches as search_matches
-    from lodestone.core.lists.queries import where_clause as where_clause
-    from lodestone.core.lists.saved_views import ViewError as ViewError
-    from lodestone.core.lists.saved_views import ViewNotFound as ViewNotFound
-    from lodestone.core.lists.saved_views import delete_view as delete_view
-    from lodestone.core.lists.saved_views import list_views as list_views
-    from lodestone.core.lists.saved_views import load_view as load_view
-    from lodestone.core.lists.saved_views import save_view as save_view
-    from lodestone.core.lists.specs import KINDS as KINDS
-
-# Each public name and the submodule that defines it, imported on first
-# use (PEP 562): importing the package loads none of them.
+# Each public name and the submodule that defines it, imported on first use (PEP 562):
+# importing the package loads none of them.
 _EXPORTS = {
     "ListQuery": "queries",
     "ListRow": "queries",
@@ -50,6 +31,25 @@ _EXPORTS = {
     "KINDS": "specs",
 }
 
+if TYPE_CHECKING:  # the same names, for type checkers and the import graph
+    from lodestone.core.lists.queries import ListQuery as ListQuery
+    from lodestone.core.lists.queries import ListRow as ListRow
+    from lodestone.core.lists.queries import WhereClause as WhereClause
+    from lodestone.core.lists.queries import count_rows as count_rows
+    from lodestone.core.lists.queries import facet_counts as facet_counts
+    from lodestone.core.lists.queries import fetch_rows as fetch_rows
+    from lodestone.core.lists.queries import in_list as in_list
+    from lodestone.core.lists.queries import row_position as row_position
+    from lodestone.core.lists.queries import search_matches as search_matches
+    from lodestone.core.lists.queries import where_clause as where_clause
+    from lodestone.core.lists.saved_views import ViewError as ViewError
+    from lodestone.core.lists.saved_views import ViewNotFound as ViewNotFound
+    from lodestone.core.lists.saved_views import delete_view as delete_view
+    from lodestone.core.lists.saved_views import list_views as list_views
+    from lodestone.core.lists.saved_views import load_view as load_view
+    from lodestone.core.lists.saved_views import save_view as save_view
+    from lodestone.core.lists.specs import KINDS as KINDS
+else:  # hidden from type checkers, which then report a name not exported
 
-def __getattr__(name: str) -> object:
-    return load_export(__name__, _EXPORTS, name)
+    def __getattr__(name: str) -> object:
+        return load_export(__name__, _EXPORTS, name)

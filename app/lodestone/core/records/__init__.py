@@ -10,64 +10,8 @@ from typing import TYPE_CHECKING
 
 from lodestone.core.lazy_exports import load_export
 
-if TYPE_CHECKING:
-    from lodestone.core.records.countries import COUNTRIES as COUNTRIES
-    from lodestone.core.records.countries import country_code as country_code
-    from lodestone.core.records.countries import country_name as country_name
-    from lodestone.core.records.countries import is_country as is_country
-    from lodestone.core.records.currencies import CURRENCY_DIGITS as CURRENCY_DIGITS
-    from lodestone.core.records.currencies import is_currency as is_currency
-    from lodestone.core.records.fieldcheck import FieldChecks as FieldChecks
-    from lodestone.core.records.fieldcheck import FieldError as FieldError
-    from lodestone.core.records.fieldcheck import FieldWarning as FieldWarning
-    from lodestone.core.records.fieldcheck import clean_text as clean_text
-    from lodestone.core.records.fieldcheck import field_label as field_label
-    from lodestone.core.records.fieldcheck import parse_field as parse_field
-    from lodestone.core.records.fuzzydate import DateError as DateError
-    from lodestone.core.records.fuzzydate import FuzzyDate as FuzzyDate
-    from lodestone.core.records.fuzzydate import Precision as Precision
-    from lodestone.core.records.fuzzydate import format_range as format_range
-    from lodestone.core.records.fuzzydate import parse_fuzzy_date as parse_fuzzy_date
-    from lodestone.core.records.model import RECORD_TYPES as RECORD_TYPES
-    from lodestone.core.records.model import TABLES as TABLES
-    from lodestone.core.records.model import Citation as Citation
-    from lodestone.core.records.model import Company as Company
-    from lodestone.core.records.model import Deal as Deal
-    from lodestone.core.records.model import Event as Event
-    from lodestone.core.records.model import Party as Party
-    from lodestone.core.records.model import Record as Record
-    from lodestone.core.records.model import Source as Source
-    from lodestone.core.records.model import Tranche as Tranche
-    from lodestone.core.records.money import Money as Money
-    from lodestone.core.records.money import MoneyError as MoneyError
-    from lodestone.core.records.money import format_money as format_money
-    from lodestone.core.records.money import from_decimal_string as from_decimal_string
-    from lodestone.core.records.money import money_sum as money_sum
-    from lodestone.core.records.money import parse_money as parse_money
-    from lodestone.core.records.money import to_decimal_string as to_decimal_string
-    from lodestone.core.records.reconciliation import Reconciliation as Reconciliation
-    from lodestone.core.records.reconciliation import reconcile as reconcile
-    from lodestone.core.records.validation import NAME_LIMIT as NAME_LIMIT
-    from lodestone.core.records.validation import TEXT_LIMIT as TEXT_LIMIT
-    from lodestone.core.records.validation import deal_warnings as deal_warnings
-    from lodestone.core.records.validation import validate as validate
-    from lodestone.core.records.validation import validate_deal as validate_deal
-    from lodestone.core.records.validation import validate_source as validate_source
-    from lodestone.core.records.vocabulary import COMMODITIES as COMMODITIES
-    from lodestone.core.records.vocabulary import COMPANY_KINDS as COMPANY_KINDS
-    from lodestone.core.records.vocabulary import DEAL_STATUSES as DEAL_STATUSES
-    from lodestone.core.records.vocabulary import EVENT_KINDS as EVENT_KINDS
-    from lodestone.core.records.vocabulary import FUNDER_TYPES as FUNDER_TYPES
-    from lodestone.core.records.vocabulary import INSTRUMENTS as INSTRUMENTS
-    from lodestone.core.records.vocabulary import PARTY_ROLES as PARTY_ROLES
-    from lodestone.core.records.vocabulary import RECORD_KINDS as RECORD_KINDS
-    from lodestone.core.records.vocabulary import STAGES as STAGES
-    from lodestone.core.records.vocabulary import TRANCHE_STATUSES as TRANCHE_STATUSES
-    from lodestone.core.records.vocabulary import sql_codes as sql_codes
-    from lodestone.core.records.vocabulary import sql_in as sql_in
-
-# Each public name and the submodule that defines it, imported on first
-# use (PEP 562): importing the package loads none of them.
+# Each public name and the submodule that defines it, imported on first use (PEP 562):
+# importing the package loads none of them.
 _EXPORTS = {
     "COUNTRIES": "countries",
     "country_code": "countries",
@@ -125,6 +69,62 @@ _EXPORTS = {
     "sql_in": "vocabulary",
 }
 
+if TYPE_CHECKING:  # the same names, for type checkers and the import graph
+    from lodestone.core.records.countries import COUNTRIES as COUNTRIES
+    from lodestone.core.records.countries import country_code as country_code
+    from lodestone.core.records.countries import country_name as country_name
+    from lodestone.core.records.countries import is_country as is_country
+    from lodestone.core.records.currencies import CURRENCY_DIGITS as CURRENCY_DIGITS
+    from lodestone.core.records.currencies import is_currency as is_currency
+    from lodestone.core.records.fieldcheck import FieldChecks as FieldChecks
+    from lodestone.core.records.fieldcheck import FieldError as FieldError
+    from lodestone.core.records.fieldcheck import FieldWarning as FieldWarning
+    from lodestone.core.records.fieldcheck import clean_text as clean_text
+    from lodestone.core.records.fieldcheck import field_label as field_label
+    from lodestone.core.records.fieldcheck import parse_field as parse_field
+    from lodestone.core.records.fuzzydate import DateError as DateError
+    from lodestone.core.records.fuzzydate import FuzzyDate as FuzzyDate
+    from lodestone.core.records.fuzzydate import Precision as Precision
+    from lodestone.core.records.fuzzydate import format_range as format_range
+    from lodestone.core.records.fuzzydate import parse_fuzzy_date as parse_fuzzy_date
+    from lodestone.core.records.model import RECORD_TYPES as RECORD_TYPES
+    from lodestone.core.records.model import TABLES as TABLES
+    from lodestone.core.records.model import Citation as Citation
+    from lodestone.core.records.model import Company as Company
+    from lodestone.core.records.model import Deal as Deal
+    from lodestone.core.records.model import Event as Event
+    from lodestone.core.records.model import Party as Party
+    from lodestone.core.records.model import Record as Record
+    from lodestone.core.records.model import Source as Source
+    from lodestone.core.records.model import Tranche as Tranche
+    from lodestone.core.records.money import Money as Money
+    from lodestone.core.records.money import MoneyError as MoneyError
+    from lodestone.core.records.money import format_money as format_money
+    from lodestone.core.records.money import from_decimal_string as from_decimal_string
+    from lodestone.core.records.money import money_sum as money_sum
+    from lodestone.core.records.money import parse_money as parse_money
+    from lodestone.core.records.money import to_decimal_string as to_decimal_string
+    from lodestone.core.records.reconciliation import Reconciliation as Reconciliation
+    from lodestone.core.records.reconciliation import reconcile as reconcile
+    from lodestone.core.records.validation import NAME_LIMIT as NAME_LIMIT
+    from lodestone.core.records.validation import TEXT_LIMIT as TEXT_LIMIT
+    from lodestone.core.records.validation import deal_warnings as deal_warnings
+    from lodestone.core.records.validation import validate as validate
+    from lodestone.core.records.validation import validate_deal as validate_deal
+    from lodestone.core.records.validation import validate_source as validate_source
+    from lodestone.core.records.vocabulary import COMMODITIES as COMMODITIES
+    from lodestone.core.records.vocabulary import COMPANY_KINDS as COMPANY_KINDS
+    from lodestone.core.records.vocabulary import DEAL_STATUSES as DEAL_STATUSES
+    from lodestone.core.records.vocabulary import EVENT_KINDS as EVENT_KINDS
+    from lodestone.core.records.vocabulary import FUNDER_TYPES as FUNDER_TYPES
+    from lodestone.core.records.vocabulary import INSTRUMENTS as INSTRUMENTS
+    from lodestone.core.records.vocabulary import PARTY_ROLES as PARTY_ROLES
+    from lodestone.core.records.vocabulary import RECORD_KINDS as RECORD_KINDS
+    from lodestone.core.records.vocabulary import STAGES as STAGES
+    from lodestone.core.records.vocabulary import TRANCHE_STATUSES as TRANCHE_STATUSES
+    from lodestone.core.records.vocabulary import sql_codes as sql_codes
+    from lodestone.core.records.vocabulary import sql_in as sql_in
+else:  # hidden from type checkers, which then report a name not exported
 
-def __getattr__(name: str) -> object:
-    return load_export(__name__, _EXPORTS, name)
+    def __getattr__(name: str) -> object:
+        return load_export(__name__, _EXPORTS, name)

@@ -11,59 +11,8 @@ from typing import TYPE_CHECKING
 
 from lodestone.core.lazy_exports import load_export
 
-if TYPE_CHECKING:
-    from lodestone.core.storage.bulk_indexes import Index as Index
-    from lodestone.core.storage.bulk_indexes import drop_indexes as drop_indexes
-    from lodestone.core.storage.bulk_indexes import recreate_indexes as recreate_indexes
-    from lodestone.core.storage.bulk_indexes import search_index_sql as search_index_sql
-    from lodestone.core.storage.bulk_indexes import worth_deferring as worth_deferring
-    from lodestone.core.storage.check import CheckReport as CheckReport
-    from lodestone.core.storage.check import check_tracker as check_tracker
-    from lodestone.core.storage.check import count_records as count_records
-    from lodestone.core.storage.check import ensure_no_records as ensure_no_records
-    from lodestone.core.storage.db import DamagedTrackerError as DamagedTrackerError
-    from lodestone.core.storage.db import NewerSchemaError as NewerSchemaError
-    from lodestone.core.storage.db import NotATrackerError as NotATrackerError
-    from lodestone.core.storage.db import SaveFailed as SaveFailed
-    from lodestone.core.storage.db import TrackerError as TrackerError
-    from lodestone.core.storage.db import inspect_existing as inspect_existing
-    from lodestone.core.storage.db import migrate as migrate
-    from lodestone.core.storage.db import open_tracker as open_tracker
-    from lodestone.core.storage.db import schema_version as schema_version
-    from lodestone.core.storage.files import companion as companion
-    from lodestone.core.storage.files import create_private as create_private
-    from lodestone.core.storage.files import file_identity as file_identity
-    from lodestone.core.storage.files import file_set as file_set
-    from lodestone.core.storage.files import fsync_dir as fsync_dir
-    from lodestone.core.storage.files import fsync_file as fsync_file
-    from lodestone.core.storage.files import make_private as make_private
-    from lodestone.core.storage.files import parse_time_stamp as parse_time_stamp
-    from lodestone.core.storage.files import private_dir as private_dir
-    from lodestone.core.storage.files import set_aside as set_aside
-    from lodestone.core.storage.files import set_aside_companions as set_aside_companions
-    from lodestone.core.storage.files import time_stamp as time_stamp
-    from lodestone.core.storage.files import utcnow as utcnow
-    from lodestone.core.storage.files import wal_has_frames as wal_has_frames
-    from lodestone.core.storage.lock import LockedError as LockedError
-    from lodestone.core.storage.lock import WriterLock as WriterLock
-    from lodestone.core.storage.lock import acquire as acquire
-    from lodestone.core.storage.repository import SEARCH_TEXT_SQL as SEARCH_TEXT_SQL
-    from lodestone.core.storage.repository import ChangeEntry as ChangeEntry
-    from lodestone.core.storage.repository import InvalidRecord as InvalidRecord
-    from lodestone.core.storage.repository import RecordNotFound as RecordNotFound
-    from lodestone.core.storage.repository import Repository as Repository
-    from lodestone.core.storage.rowmap import date_columns as date_columns
-    from lodestone.core.storage.rowmap import diff as diff
-    from lodestone.core.storage.rowmap import snapshot as snapshot
-    from lodestone.core.storage.rowmap import to_row as to_row
-    from lodestone.core.storage.rowmap import tranche_row as tranche_row
-    from lodestone.core.storage.schema import SCHEMA_VERSION as SCHEMA_VERSION
-    from lodestone.core.storage.search_bulk import index_new_records as index_new_records
-    from lodestone.core.storage.stored_names import names_filled_at_end as names_filled_at_end
-    from lodestone.core.storage.synced_folders import cloud_sync_warning as cloud_sync_warning
-
-# Each public name and the submodule that defines it, imported on first
-# use (PEP 562): importing the package loads none of them.
+# Each public name and the submodule that defines it, imported on first use (PEP 562):
+# importing the package loads none of them.
 _EXPORTS = {
     "Index": "bulk_indexes",
     "drop_indexes": "bulk_indexes",
@@ -116,6 +65,57 @@ _EXPORTS = {
     "cloud_sync_warning": "synced_folders",
 }
 
+if TYPE_CHECKING:  # the same names, for type checkers and the import graph
+    from lodestone.core.storage.bulk_indexes import Index as Index
+    from lodestone.core.storage.bulk_indexes import drop_indexes as drop_indexes
+    from lodestone.core.storage.bulk_indexes import recreate_indexes as recreate_indexes
+    from lodestone.core.storage.bulk_indexes import search_index_sql as search_index_sql
+    from lodestone.core.storage.bulk_indexes import worth_deferring as worth_deferring
+    from lodestone.core.storage.check import CheckReport as CheckReport
+    from lodestone.core.storage.check import check_tracker as check_tracker
+    from lodestone.core.storage.check import count_records as count_records
+    from lodestone.core.storage.check import ensure_no_records as ensure_no_records
+    from lodestone.core.storage.db import DamagedTrackerError as DamagedTrackerError
+    from lodestone.core.storage.db import NewerSchemaError as NewerSchemaError
+    from lodestone.core.storage.db import NotATrackerError as NotATrackerError
+    from lodestone.core.storage.db import SaveFailed as SaveFailed
+    from lodestone.core.storage.db import TrackerError as TrackerError
+    from lodestone.core.storage.db import inspect_existing as inspect_existing
+    from lodestone.core.storage.db import migrate as migrate
+    from lodestone.core.storage.db import open_tracker as open_tracker
+    from lodestone.core.storage.db import schema_version as schema_version
+    from lodestone.core.storage.files import companion as companion
+    from lodestone.core.storage.files import create_private as create_private
+    from lodestone.core.storage.files import file_identity as file_identity
+    from lodestone.core.storage.files import file_set as file_set
+    from lodestone.core.storage.files import fsync_dir as fsync_dir
+    from lodestone.core.storage.files import fsync_file as fsync_file
+    from lodestone.core.storage.files import make_private as make_private
+    from lodestone.core.storage.files import parse_time_stamp as parse_time_stamp
+    from lodestone.core.storage.files import private_dir as private_dir
+    from lodestone.core.storage.files import set_aside as set_aside
+    from lodestone.core.storage.files import set_aside_companions as set_aside_companions
+    from lodestone.core.storage.files import time_stamp as time_stamp
+    from lodestone.core.storage.files import utcnow as utcnow
+    from lodestone.core.storage.files import wal_has_frames as wal_has_frames
+    from lodestone.core.storage.lock import LockedError as LockedError
+    from lodestone.core.storage.lock import WriterLock as WriterLock
+    from lodestone.core.storage.lock import acquire as acquire
+    from lodestone.core.storage.repository import SEARCH_TEXT_SQL as SEARCH_TEXT_SQL
+    from lodestone.core.storage.repository import ChangeEntry as ChangeEntry
+    from lodestone.core.storage.repository import InvalidRecord as InvalidRecord
+    from lodestone.core.storage.repository import RecordNotFound as RecordNotFound
+    from lodestone.core.storage.repository import Repository as Repository
+    from lodestone.core.storage.rowmap import date_columns as date_columns
+    from lodestone.core.storage.rowmap import diff as diff
+    from lodestone.core.storage.rowmap import snapshot as snapshot
+    from lodestone.core.storage.rowmap import to_row as to_row
+    from lodestone.core.storage.rowmap import tranche_row as tranche_row
+    from lodestone.core.storage.schema import SCHEMA_VERSION as SCHEMA_VERSION
+    from lodestone.core.storage.search_bulk import index_new_records as index_new_records
+    from lodestone.core.storage.stored_names import names_filled_at_end as names_filled_at_end
+    from lodestone.core.storage.synced_folders import cloud_sync_warning as cloud_sync_warning
+else:  # hidden from type checkers, which then report a name not exported
 
-def __getattr__(name: str) -> object:
-    return load_export(__name__, _EXPORTS, name)
+    def __getattr__(name: str) -> object:
+        return load_export(__name__, _EXPORTS, name)
