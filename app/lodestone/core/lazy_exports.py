@@ -9,6 +9,11 @@ package holds exactly the names it exports, so a misspelt import is reported.
 
 The value is looked up in the submodule on every access rather than stored on the package, so
 what the submodule holds now (a test's stand-in, say) is what the package gives.
+
+To make a name public, add it to the package's `_EXPORTS` and to its TYPE_CHECKING imports
+(tests/core/test_public_api.py checks that the two agree and that every name resolves). A
+public name must not be the name of a submodule of the same package: importing the submodule
+sets that attribute on the package, and the name would then mean the module.
 """
 
 from __future__ import annotations
