@@ -8,12 +8,8 @@ from pathlib import Path
 
 import pytest
 from lodestone.core.records import vocabulary
-from lodestone.core.storage.schema import (
-    APPLICATION_ID,
-    KNOWN_MIGRATIONS,
-    SCHEMA_VERSION,
-    migration_set,
-)
+from lodestone.core.storage import SCHEMA_VERSION
+from lodestone.core.storage.schema import APPLICATION_ID, KNOWN_MIGRATIONS, migration_set
 
 
 def build_version(db: Path, version: int) -> None:

@@ -15,15 +15,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from lodestone.core.backups.index import list_backups
+from lodestone.core.backups import list_backups
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Company, Deal, Event, Party, Tranche
-from lodestone.core.records.money import Money
-from lodestone.core.storage.db import inspect_existing, open_tracker
-from lodestone.core.storage.repository import Repository
-from lodestone.core.storage.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION
-from lodestone.core.tracker.session import open_for_writing
+from lodestone.core.records import Company, Deal, Event, Money, Party, Tranche, parse_fuzzy_date
+from lodestone.core.storage import SCHEMA_VERSION, Repository, inspect_existing, open_tracker
+from lodestone.core.storage.schema import KNOWN_MIGRATIONS
+from lodestone.core.tracker import open_for_writing
 from names_data import assert_all_current
 from schema_versions import build_version
 

@@ -14,14 +14,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Company, Deal, Event, Party, Tranche
-from lodestone.core.records.money import Money
+from lodestone.core.records import Company, Deal, Event, Money, Party, Tranche, parse_fuzzy_date
 from lodestone.core.samples.example import load_example
-from lodestone.core.storage import schema
-from lodestone.core.storage.db import TrackerError, open_tracker
-from lodestone.core.storage.repository import Repository
-from lodestone.core.storage.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION
+from lodestone.core.storage import SCHEMA_VERSION, Repository, TrackerError, open_tracker, schema
+from lodestone.core.storage.schema import KNOWN_MIGRATIONS
 from schema_versions import build_version, extend_vocabulary
 
 VERSIONS = range(SCHEMA_VERSION + 1)
