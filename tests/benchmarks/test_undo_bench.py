@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 from bench_table import BenchTable, Target
-from lodestone.core.csvio.importer import import_csv
-from lodestone.core.history.imports import import_step, log_mark
-from lodestone.core.history.undo import UndoHistory
-from lodestone.core.storage.repository import Repository
+from lodestone.core.csvio import import_csv
+from lodestone.core.history import UndoHistory, import_step, log_mark
+from lodestone.core.storage import Repository
 from test_csv_bench import CSV_ROWS, _awards_file
 
 pytestmark = pytest.mark.bench

@@ -5,8 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from lodestone.core.funding import add_rate, delete_rate, list_rates, validate_rate
-from lodestone.core.funding.exchange_rates import RATE_KIND, Converter, parse_rate
+from lodestone.core.funding import (
+    RATE_KIND,
+    add_rate,
+    delete_rate,
+    list_rates,
+    parse_rate,
+    validate_rate,
+)
+from lodestone.core.funding.exchange_rates import Converter
 from lodestone.core.records import MoneyError
 from lodestone.core.storage import InvalidRecord, RecordNotFound, Repository
 

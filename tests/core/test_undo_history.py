@@ -7,16 +7,17 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from lodestone.core.history.operations import (
+from lodestone.core.history import (
+    ChangeRefused,
     Composite,
+    UndoHistory,
     delete_operation,
     restore_operation,
     save_operation,
 )
-from lodestone.core.history.undo import ChangeRefused, UndoHistory, refusal_reason
-from lodestone.core.records.model import Company
-from lodestone.core.storage.db import SaveFailed
-from lodestone.core.storage.repository import InvalidRecord, Repository
+from lodestone.core.history.undo import refusal_reason
+from lodestone.core.records import Company
+from lodestone.core.storage import InvalidRecord, Repository, SaveFailed
 
 
 @pytest.fixture

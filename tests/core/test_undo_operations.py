@@ -8,34 +8,30 @@ from pathlib import Path
 
 import pytest
 from csv_data import write
-from lodestone.core.csvio.importer import import_csv
-from lodestone.core.funding.exchange_rates import RATE_KIND, ExchangeRate, add_rate, list_rates
-from lodestone.core.history.attachments import (
+from lodestone.core.csvio import import_csv
+from lodestone.core.funding import RATE_KIND, ExchangeRate, add_rate, list_rates
+from lodestone.core.history import (
     AddCitation,
-    EditCitation,
-    RemoveCitation,
-    SetTags,
-    tag_operation,
-)
-from lodestone.core.history.imports import import_step, log_mark
-from lodestone.core.history.reference_data import (
-    VIEW_KIND,
     AddRate,
+    ChangeRefused,
+    EditCitation,
     EditRate,
-    RemoveRate,
+    RemoveCitation,
+    UndoHistory,
     delete_view_operation,
+    import_step,
+    log_mark,
     rate_history,
     remove_rates_operation,
     rename_view_operation,
     save_view_operation,
     view_history,
 )
-from lodestone.core.history.undo import ChangeRefused, UndoHistory
-from lodestone.core.lists.queries import ListQuery
-from lodestone.core.lists.saved_views import ViewError, list_views, load_view
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Citation, Company, Deal, Source
-from lodestone.core.storage.repository import InvalidRecord, Repository
+from lodestone.core.history.attachments import SetTags, tag_operation
+from lodestone.core.history.reference_data import VIEW_KIND, RemoveRate
+from lodestone.core.lists import ListQuery, ViewError, list_views, load_view
+from lodestone.core.records import Citation, Company, Deal, Source, parse_fuzzy_date
+from lodestone.core.storage import InvalidRecord, Repository
 
 
 @pytest.fixture

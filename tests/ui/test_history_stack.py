@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from lodestone.core.history.operations import save_operation
-from lodestone.core.records.model import Company
+from lodestone.core.history import save_operation
+from lodestone.core.records import Company
 from lodestone.ui.history_stack import prefixed
 from PySide6.QtWidgets import QWidget
 

@@ -11,11 +11,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from lodestone.core.funding.exchange_rates import add_rate, list_rates
-from lodestone.core.history.operations import save_operation
-from lodestone.core.history.reference_data import rate_history
-from lodestone.core.lists.saved_views import list_views
-from lodestone.core.records.model import Company
+from lodestone.core.funding import add_rate, list_rates
+from lodestone.core.history import rate_history, save_operation
+from lodestone.core.lists import list_views
+from lodestone.core.records import Company
 from lodestone.ui.context import GUI_BUSY_TIMEOUT_MS, AppContext
 from lodestone.ui.dialogs.history import KEPT_ACTIONS, ChangeLogDialog, HistoryDialog
 from lodestone.ui.forms import citations as citations_module

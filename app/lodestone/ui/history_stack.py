@@ -15,7 +15,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal, SignalInstance
 from PySide6.QtGui import QAction
 
-from lodestone.core.history.undo import ChangeRefused, UndoHistory
+from lodestone.core.history import ChangeRefused, UndoHistory
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,14 @@ from lodestone.core.lazy_exports import load_export
 # importing the package loads none of them.
 _EXPORTS = {
     "STATS_BY": "dimensions",
+    "RATE_KIND": "exchange_rates",
     "ExchangeRate": "exchange_rates",
     "add_rate": "exchange_rates",
     "delete_rate": "exchange_rates",
+    "get_rate": "exchange_rates",
     "list_rates": "exchange_rates",
+    "parse_rate": "exchange_rates",
+    "update_rate": "exchange_rates",
     "validate_rate": "exchange_rates",
     "Facts": "facts",
     "currencies_present": "facts",
@@ -38,10 +42,14 @@ _EXPORTS = {
 
 if TYPE_CHECKING:  # the same names, for type checkers and the import graph
     from lodestone.core.funding.dimensions import STATS_BY as STATS_BY
+    from lodestone.core.funding.exchange_rates import RATE_KIND as RATE_KIND
     from lodestone.core.funding.exchange_rates import ExchangeRate as ExchangeRate
     from lodestone.core.funding.exchange_rates import add_rate as add_rate
     from lodestone.core.funding.exchange_rates import delete_rate as delete_rate
+    from lodestone.core.funding.exchange_rates import get_rate as get_rate
     from lodestone.core.funding.exchange_rates import list_rates as list_rates
+    from lodestone.core.funding.exchange_rates import parse_rate as parse_rate
+    from lodestone.core.funding.exchange_rates import update_rate as update_rate
     from lodestone.core.funding.exchange_rates import validate_rate as validate_rate
     from lodestone.core.funding.facts import Facts as Facts
     from lodestone.core.funding.facts import currencies_present as currencies_present

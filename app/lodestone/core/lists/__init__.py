@@ -22,11 +22,15 @@ _EXPORTS = {
     "row_position": "queries",
     "search_matches": "queries",
     "where_clause": "queries",
+    "StoredView": "saved_views",
     "ViewError": "saved_views",
     "ViewNotFound": "saved_views",
+    "clean_name": "saved_views",
     "delete_view": "saved_views",
+    "find_view": "saved_views",
     "list_views": "saved_views",
     "load_view": "saved_views",
+    "put_view": "saved_views",
     "save_view": "saved_views",
     "KINDS": "specs",
 }
@@ -42,11 +46,15 @@ if TYPE_CHECKING:  # the same names, for type checkers and the import graph
     from lodestone.core.lists.queries import row_position as row_position
     from lodestone.core.lists.queries import search_matches as search_matches
     from lodestone.core.lists.queries import where_clause as where_clause
+    from lodestone.core.lists.saved_views import StoredView as StoredView
     from lodestone.core.lists.saved_views import ViewError as ViewError
     from lodestone.core.lists.saved_views import ViewNotFound as ViewNotFound
+    from lodestone.core.lists.saved_views import clean_name as clean_name
     from lodestone.core.lists.saved_views import delete_view as delete_view
+    from lodestone.core.lists.saved_views import find_view as find_view
     from lodestone.core.lists.saved_views import list_views as list_views
     from lodestone.core.lists.saved_views import load_view as load_view
+    from lodestone.core.lists.saved_views import put_view as put_view
     from lodestone.core.lists.saved_views import save_view as save_view
     from lodestone.core.lists.specs import KINDS as KINDS
 else:  # hidden from type checkers, which then report a name not exported

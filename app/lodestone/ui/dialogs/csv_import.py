@@ -23,16 +23,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.csvio.importer import (
+from lodestone.core.csvio import (
+    CsvImportError,
     CsvImportReport,
+    CsvSource,
     ImportOptionError,
+    MappingError,
     import_csv,
     preview,
 )
-from lodestone.core.csvio.mapping import MappingError
-from lodestone.core.csvio.source import CsvImportError, CsvSource
-from lodestone.core.history.imports import import_step, log_mark
-from lodestone.core.lists.queries import ListQuery, count_rows, fetch_rows
+from lodestone.core.history import import_step, log_mark
+from lodestone.core.lists import ListQuery, count_rows, fetch_rows
 from lodestone.ui.context import AppContext
 from lodestone.ui.dialogs.csv_import_pages import Mapping, MappingPage, SourcePage
 from lodestone.ui.dialogs.csv_import_review import CompaniesPage, PreviewPage, company_model

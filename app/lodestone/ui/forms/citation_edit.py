@@ -11,12 +11,8 @@ import logging
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from lodestone.core.history.attachments import EditCitation
-from lodestone.core.history.operations import Operation
-from lodestone.core.history.undo import REFUSALS, refusal_sentence
-from lodestone.core.records.fieldcheck import FieldChecks
-from lodestone.core.records.model import Citation
-from lodestone.core.records.validation import TEXT_LIMIT
+from lodestone.core.history import REFUSALS, EditCitation, Operation, refusal_sentence
+from lodestone.core.records import TEXT_LIMIT, Citation, FieldChecks
 from lodestone.ui.context import AppContext
 from lodestone.ui.forms.field_base import ERROR_STYLE
 from lodestone.ui.forms.fields import ChoiceField, MultilineField

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.history.attachments import AddCitation
-from lodestone.core.lists.queries import ListQuery, fetch_rows
-from lodestone.core.records.model import Citation
+from lodestone.core.history import AddCitation
+from lodestone.core.lists import ListQuery, fetch_rows
+from lodestone.core.records import Citation
 from lodestone.ui.context import AppContext
 from lodestone.ui.forms.citation_edit import (
     checked_quote,

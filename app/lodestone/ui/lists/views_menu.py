@@ -11,16 +11,17 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
-from lodestone.core.history.operations import Operation
-from lodestone.core.history.reference_data import (
+from lodestone.core import lists
+from lodestone.core.history import (
+    REFUSALS,
+    Operation,
     delete_view_operation,
+    refusal_sentence,
     rename_view_operation,
     save_view_operation,
     view_history,
 )
-from lodestone.core.history.undo import REFUSALS, refusal_sentence
-from lodestone.core.lists import saved_views
-from lodestone.core.lists.queries import ListQuery
+from lodestone.core.lists import ListQuery
 from lodestone.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class ViewsMenu(QObject):
         save.setObjectName("filter.view.save")
         save.setEnabled(writable)
         save.triggered.connect(lambda _checked=False: self.ask_name())
-        names = saved_views.list_views(self._ctx.repo.conn, self._kind)
+        names = lists.list_views(self._ctx.repo.conn, self._kind)
         if names:
             menu.addSeparator()
             for name in names:
@@ -95,7 +96,7 @@ class ViewsMenu(QObject):
                 else:
                     operation = rename_view_operation(self._ctx.repo, self._kind, old, name)
                 self._ctx.run(operation)
-            except saved_views.ViewError as exc:  # a name that cannot be used, or is taken
+            except lists.ViewError as exc:  # a name that cannot be used, or is taken
                 prompt = f"{exc}.\n{question}"
                 continue
             except REFUSALS as exc:
