@@ -12,7 +12,7 @@ import pytest
 from bench_gui import discard, open_window, painted, show_list
 from bench_harness import elapsed_ms, median_ms, middle, runs_for, sample_median
 from bench_table import BenchTable, Target, slowest_of
-from lodestone.core.lists.queries import LIST_LAYOUTS
+from lodestone.core.lists import LIST_LAYOUTS
 from lodestone.ui.lists.page import ListPage
 from lodestone.ui.main_window import KIND_OF_VIEW, MainWindow
 from PySide6.QtCore import Qt

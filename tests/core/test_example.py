@@ -9,18 +9,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lodestone.core.records.fuzzydate import FuzzyDate, Precision, parse_fuzzy_date
-from lodestone.core.records.kinds import RECORD_KINDS as DESCRIPTIONS
-from lodestone.core.records.model import Company, Deal, Event, Source
-from lodestone.core.records.money import money_sum, parse_money
-from lodestone.core.samples.example import (
-    ExampleError,
-    default_example_path,
-    load_example,
-    read_example,
-    write_example,
+from lodestone.core.records import RECORD_KINDS as DESCRIPTIONS
+from lodestone.core.records import (
+    Company,
+    Deal,
+    Event,
+    FuzzyDate,
+    Precision,
+    Source,
+    money_sum,
+    parse_fuzzy_date,
+    parse_money,
 )
-from lodestone.core.storage.repository import Repository
+from lodestone.core.samples import ExampleError, write_example
+from lodestone.core.samples.example import default_example_path, load_example, read_example
+from lodestone.core.storage import Repository
 
 TABLES = {kind.name: kind.table for kind in DESCRIPTIONS}
 

@@ -18,16 +18,30 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lodestone.core.funding.breakdown import UNALLOCATED, Breakdown, FundingQuery, breakdown
+from lodestone.core.funding import (
+    UNALLOCATED,
+    Breakdown,
+    FundingQuery,
+    add_rate,
+    breakdown,
+    load_facts,
+)
 from lodestone.core.funding.dimensions import GROUPINGS, STACKINGS
-from lodestone.core.funding.exchange_rates import Converter, add_rate
-from lodestone.core.funding.facts import load_facts
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Company, Deal, Party, Tranche
-from lodestone.core.records.money import Money
-from lodestone.core.records.vocabulary import COMPANY_TYPES, FUNDER_TYPES, INSTRUMENTS, PARTY_ROLES
-from lodestone.core.storage.db import configure, migrate
-from lodestone.core.storage.repository import Repository
+from lodestone.core.funding.exchange_rates import Converter
+from lodestone.core.records import (
+    COMPANY_TYPES,
+    FUNDER_TYPES,
+    INSTRUMENTS,
+    PARTY_ROLES,
+    Company,
+    Deal,
+    Money,
+    Party,
+    Tranche,
+    parse_fuzzy_date,
+)
+from lodestone.core.storage import Repository, migrate
+from lodestone.core.storage.db import configure
 
 CURRENCIES = ("USD", "EUR", "JPY")
 MONEY = st.none() | st.tuples(st.integers(0, 10**12), st.sampled_from(CURRENCIES))

@@ -6,13 +6,18 @@ import sqlite3
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lodestone.core.funding.breakdown import UNALLOCATED, breakdown
-from lodestone.core.records.fuzzydate import FuzzyDate
-from lodestone.core.records.model import Company, Deal, Tranche
-from lodestone.core.records.money import Money
-from lodestone.core.records.vocabulary import COMPANY_TYPES, INSTRUMENTS
-from lodestone.core.storage.db import configure, migrate
-from lodestone.core.storage.repository import Repository
+from lodestone.core.funding import UNALLOCATED, breakdown
+from lodestone.core.records import (
+    COMPANY_TYPES,
+    INSTRUMENTS,
+    Company,
+    Deal,
+    FuzzyDate,
+    Money,
+    Tranche,
+)
+from lodestone.core.storage import Repository, migrate
+from lodestone.core.storage.db import configure
 
 AMOUNT = st.integers(min_value=0, max_value=10**13)
 CURRENCY = st.sampled_from(["USD", "EUR"])

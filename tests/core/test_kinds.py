@@ -12,26 +12,29 @@ import sqlite3
 from typing import Any
 
 import pytest
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.kinds import (
+from lodestone.core.records import (
     KIND_NAMES,
-    RECORD_CHILDREN,
     RECORD_KINDS,
     ChildTable,
+    Company,
+    Deal,
+    Event,
+    Party,
     RecordKind,
-    child_tables,
-    kind_of,
+    Source,
+    Tranche,
     kind_of_table,
+    parse_fuzzy_date,
+    parse_money,
     record_kind,
     snapshot,
     to_row,
     validate,
 )
-from lodestone.core.records.model import Company, Deal, Event, Party, Source, Tranche
-from lodestone.core.records.money import parse_money
+from lodestone.core.records.kinds import RECORD_CHILDREN, child_tables, kind_of
 from lodestone.core.snapshots.cells import derived_columns
 from lodestone.core.snapshots.format import FILES, FileSpec
-from lodestone.core.storage.repository import Repository
+from lodestone.core.storage import Repository
 
 # The dataclass fields each kind keeps in a child table rather than in its own columns.
 CHILD_FIELDS = {"tags", "parties", "tranches", "company_ids"}

@@ -4,20 +4,26 @@ from dataclasses import replace
 from functools import partial
 
 import pytest
-from lodestone.core.lists.queries import (
+from lodestone.core.lists import (
     LIST_LAYOUTS,
     ListQuery,
     count_rows,
     facet_counts,
     fetch_rows,
-    fts_expression,
     in_list,
     row_position,
 )
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Company, Deal, Event, Party, Tranche
-from lodestone.core.records.money import parse_money
-from lodestone.core.storage.repository import Repository
+from lodestone.core.lists.queries import fts_expression
+from lodestone.core.records import (
+    Company,
+    Deal,
+    Event,
+    Party,
+    Tranche,
+    parse_fuzzy_date,
+    parse_money,
+)
+from lodestone.core.storage import Repository
 
 
 @pytest.fixture

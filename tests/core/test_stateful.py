@@ -19,18 +19,19 @@ from typing import Any
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from lodestone.core.history.operations import (
-    Operation,
-    delete_operation,
-    restore_operation,
-    save_operation,
+from lodestone.core.history import Operation, delete_operation, restore_operation, save_operation
+from lodestone.core.records import (
+    RECORD_KINDS,
+    Company,
+    Deal,
+    Event,
+    Money,
+    Party,
+    Tranche,
+    parse_fuzzy_date,
 )
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.kinds import RECORD_KINDS
-from lodestone.core.records.model import Company, Deal, Event, Party, Tranche
-from lodestone.core.records.money import Money
-from lodestone.core.records.reconcile import reconcile_deal
-from lodestone.core.storage.repository import InvalidRecord, Repository
+from lodestone.core.records.reconciliation import reconcile_deal
+from lodestone.core.storage import InvalidRecord, Repository
 from names_data import assert_all_current
 
 TABLES = {kind.name: kind.table for kind in RECORD_KINDS}

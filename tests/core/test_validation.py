@@ -9,22 +9,30 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from lodestone.core.records.fuzzydate import FuzzyDate, parse_fuzzy_date
-from lodestone.core.records.kinds import validate
-from lodestone.core.records.model import Citation, Company, Deal, Event, Party, Source, Tranche
-from lodestone.core.records.money import Money, from_decimal_string, parse_money
-from lodestone.core.records.validation import (
+from lodestone.core.records import (
+    Citation,
+    Company,
+    Deal,
+    Event,
     FieldError,
     FieldWarning,
+    FuzzyDate,
+    Money,
+    Party,
+    Source,
+    Tranche,
     clean_text,
     deal_warnings,
     field_label,
+    from_decimal_string,
     parse_field,
-    validate_company,
+    parse_fuzzy_date,
+    parse_money,
+    validate,
     validate_deal,
-    validate_event,
     validate_source,
 )
+from lodestone.core.records.validation import validate_company, validate_event
 
 day = FuzzyDate.from_iso
 

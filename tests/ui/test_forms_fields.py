@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Company
-from lodestone.core.records.money import Money
-from lodestone.core.records.vocabulary import COMMODITIES, COMPANY_TYPES
+from lodestone.core.records import COMMODITIES, COMPANY_TYPES, Company, Money, parse_fuzzy_date
 from lodestone.ui.forms.fields import (
     ChoiceField,
     CompanyPicker,

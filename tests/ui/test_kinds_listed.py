@@ -4,7 +4,7 @@ the core registry's, in its order, with its nouns."""
 from __future__ import annotations
 
 import pytest
-from lodestone.core.records.kinds import KIND_NAMES, RECORD_KINDS, record_kind
+from lodestone.core.records import KIND_NAMES, RECORD_KINDS, record_kind
 from lodestone.ui.context import AppContext
 from lodestone.ui.lists.form_slot import FORM_CLASSES, make_form
 from lodestone.ui.lists.page import ListPage

@@ -311,7 +311,7 @@ def _run_check(args: argparse.Namespace, paths: AppPaths) -> int:
 
 def _plural(kind: str) -> str:
     """A count's noun: a record kind's plural, or a child row's ("tranche" -> "tranches")."""
-    from lodestone.core.records.kinds import KIND_NAMES, record_kind
+    from lodestone.core.records import KIND_NAMES, record_kind
 
     return record_kind(kind).plural if kind in KIND_NAMES else f"{kind}s"
 

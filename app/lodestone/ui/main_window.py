@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from lodestone import __version__
-from lodestone.core.history.operations import delete_operation
-from lodestone.core.history.undo import REFUSALS, refusal_sentence
-from lodestone.core.records.kinds import COMPANY, DEAL, EVENT, RECORD_KINDS, record_kind
+from lodestone.core.history import REFUSALS, delete_operation, refusal_sentence
+from lodestone.core.records import COMPANY, DEAL, EVENT, RECORD_KINDS, record_kind
 from lodestone.ui.actions import ActionSpec, make_action
 from lodestone.ui.context import AppContext
 from lodestone.ui.first_paint import after_first_paint

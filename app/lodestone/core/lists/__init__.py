@@ -12,6 +12,7 @@ from lodestone.core.lazy_exports import load_export
 # Each public name and the submodule that defines it, imported on first use (PEP 562):
 # importing the package loads none of them.
 _EXPORTS = {
+    "LIST_LAYOUTS": "queries",
     "ListQuery": "queries",
     "ListRow": "queries",
     "WhereClause": "queries",
@@ -32,10 +33,10 @@ _EXPORTS = {
     "load_view": "saved_views",
     "put_view": "saved_views",
     "save_view": "saved_views",
-    "KINDS": "specs",
 }
 
 if TYPE_CHECKING:  # the same names, for type checkers and the import graph
+    from lodestone.core.lists.queries import LIST_LAYOUTS as LIST_LAYOUTS
     from lodestone.core.lists.queries import ListQuery as ListQuery
     from lodestone.core.lists.queries import ListRow as ListRow
     from lodestone.core.lists.queries import WhereClause as WhereClause
@@ -56,7 +57,6 @@ if TYPE_CHECKING:  # the same names, for type checkers and the import graph
     from lodestone.core.lists.saved_views import load_view as load_view
     from lodestone.core.lists.saved_views import put_view as put_view
     from lodestone.core.lists.saved_views import save_view as save_view
-    from lodestone.core.lists.specs import KINDS as KINDS
 else:  # hidden from type checkers, which then report a name not exported
 
     def __getattr__(name: str) -> object:

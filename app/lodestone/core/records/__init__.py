@@ -30,8 +30,25 @@ _EXPORTS = {
     "Precision": "fuzzydate",
     "format_range": "fuzzydate",
     "parse_fuzzy_date": "fuzzydate",
-    "RECORD_TYPES": "model",
-    "TABLES": "model",
+    "KIND_NAMES": "kinds",
+    "kind_of_table": "kinds",
+    "record_kind": "kinds",
+    "snapshot": "kinds",
+    "to_row": "kinds",
+    "validate": "kinds",
+    "ChildTable": "kinds.description",
+    "RecordKind": "kinds.description",
+    "ListLayout": "kinds.listing",
+    "CITATIONS": "kinds.registry",
+    "COMPANY": "kinds.registry",
+    "DEAL": "kinds.registry",
+    "EVENT": "kinds.registry",
+    "EVENT_COMPANIES": "kinds.registry",
+    "PARTIES": "kinds.registry",
+    "RECORD_KINDS": "kinds.registry",
+    "SOURCE": "kinds.registry",
+    "TAGS": "kinds.registry",
+    "TRANCHES": "kinds.registry",
     "Citation": "model",
     "Company": "model",
     "Deal": "model",
@@ -49,20 +66,24 @@ _EXPORTS = {
     "to_decimal_string": "money",
     "Reconciliation": "reconciliation",
     "reconcile": "reconciliation",
+    "company_row": "rowmap",
+    "date_columns": "rowmap",
+    "diff": "rowmap",
+    "event_row": "rowmap",
+    "source_row": "rowmap",
+    "tranche_row": "rowmap",
     "NAME_LIMIT": "validation",
     "TEXT_LIMIT": "validation",
     "deal_warnings": "validation",
-    "validate": "validation",
     "validate_deal": "validation",
     "validate_source": "validation",
     "COMMODITIES": "vocabulary",
-    "COMPANY_KINDS": "vocabulary",
+    "COMPANY_TYPES": "vocabulary",
     "DEAL_STATUSES": "vocabulary",
-    "EVENT_KINDS": "vocabulary",
+    "EVENT_TYPES": "vocabulary",
     "FUNDER_TYPES": "vocabulary",
     "INSTRUMENTS": "vocabulary",
     "PARTY_ROLES": "vocabulary",
-    "RECORD_KINDS": "vocabulary",
     "STAGES": "vocabulary",
     "TRANCHE_STATUSES": "vocabulary",
     "sql_codes": "vocabulary",
@@ -87,8 +108,25 @@ if TYPE_CHECKING:  # the same names, for type checkers and the import graph
     from lodestone.core.records.fuzzydate import Precision as Precision
     from lodestone.core.records.fuzzydate import format_range as format_range
     from lodestone.core.records.fuzzydate import parse_fuzzy_date as parse_fuzzy_date
-    from lodestone.core.records.model import RECORD_TYPES as RECORD_TYPES
-    from lodestone.core.records.model import TABLES as TABLES
+    from lodestone.core.records.kinds import KIND_NAMES as KIND_NAMES
+    from lodestone.core.records.kinds import kind_of_table as kind_of_table
+    from lodestone.core.records.kinds import record_kind as record_kind
+    from lodestone.core.records.kinds import snapshot as snapshot
+    from lodestone.core.records.kinds import to_row as to_row
+    from lodestone.core.records.kinds import validate as validate
+    from lodestone.core.records.kinds.description import ChildTable as ChildTable
+    from lodestone.core.records.kinds.description import RecordKind as RecordKind
+    from lodestone.core.records.kinds.listing import ListLayout as ListLayout
+    from lodestone.core.records.kinds.registry import CITATIONS as CITATIONS
+    from lodestone.core.records.kinds.registry import COMPANY as COMPANY
+    from lodestone.core.records.kinds.registry import DEAL as DEAL
+    from lodestone.core.records.kinds.registry import EVENT as EVENT
+    from lodestone.core.records.kinds.registry import EVENT_COMPANIES as EVENT_COMPANIES
+    from lodestone.core.records.kinds.registry import PARTIES as PARTIES
+    from lodestone.core.records.kinds.registry import RECORD_KINDS as RECORD_KINDS
+    from lodestone.core.records.kinds.registry import SOURCE as SOURCE
+    from lodestone.core.records.kinds.registry import TAGS as TAGS
+    from lodestone.core.records.kinds.registry import TRANCHES as TRANCHES
     from lodestone.core.records.model import Citation as Citation
     from lodestone.core.records.model import Company as Company
     from lodestone.core.records.model import Deal as Deal
@@ -106,20 +144,24 @@ if TYPE_CHECKING:  # the same names, for type checkers and the import graph
     from lodestone.core.records.money import to_decimal_string as to_decimal_string
     from lodestone.core.records.reconciliation import Reconciliation as Reconciliation
     from lodestone.core.records.reconciliation import reconcile as reconcile
+    from lodestone.core.records.rowmap import company_row as company_row
+    from lodestone.core.records.rowmap import date_columns as date_columns
+    from lodestone.core.records.rowmap import diff as diff
+    from lodestone.core.records.rowmap import event_row as event_row
+    from lodestone.core.records.rowmap import source_row as source_row
+    from lodestone.core.records.rowmap import tranche_row as tranche_row
     from lodestone.core.records.validation import NAME_LIMIT as NAME_LIMIT
     from lodestone.core.records.validation import TEXT_LIMIT as TEXT_LIMIT
     from lodestone.core.records.validation import deal_warnings as deal_warnings
-    from lodestone.core.records.validation import validate as validate
     from lodestone.core.records.validation import validate_deal as validate_deal
     from lodestone.core.records.validation import validate_source as validate_source
     from lodestone.core.records.vocabulary import COMMODITIES as COMMODITIES
-    from lodestone.core.records.vocabulary import COMPANY_KINDS as COMPANY_KINDS
+    from lodestone.core.records.vocabulary import COMPANY_TYPES as COMPANY_TYPES
     from lodestone.core.records.vocabulary import DEAL_STATUSES as DEAL_STATUSES
-    from lodestone.core.records.vocabulary import EVENT_KINDS as EVENT_KINDS
+    from lodestone.core.records.vocabulary import EVENT_TYPES as EVENT_TYPES
     from lodestone.core.records.vocabulary import FUNDER_TYPES as FUNDER_TYPES
     from lodestone.core.records.vocabulary import INSTRUMENTS as INSTRUMENTS
     from lodestone.core.records.vocabulary import PARTY_ROLES as PARTY_ROLES
-    from lodestone.core.records.vocabulary import RECORD_KINDS as RECORD_KINDS
     from lodestone.core.records.vocabulary import STAGES as STAGES
     from lodestone.core.records.vocabulary import TRANCHE_STATUSES as TRANCHE_STATUSES
     from lodestone.core.records.vocabulary import sql_codes as sql_codes

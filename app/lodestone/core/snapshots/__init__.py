@@ -16,7 +16,6 @@ _EXPORTS = {
     "ADDED": "compare_report",
     "CHANGED": "compare_report",
     "MARKS": "compare_report",
-    "PLURALS": "compare_report",
     "REMOVED": "compare_report",
     "Comparison": "compare_report",
     "export_snapshot": "export",
@@ -33,7 +32,6 @@ if TYPE_CHECKING:  # the same names, for type checkers and the import graph
     from lodestone.core.snapshots.compare_report import ADDED as ADDED
     from lodestone.core.snapshots.compare_report import CHANGED as CHANGED
     from lodestone.core.snapshots.compare_report import MARKS as MARKS
-    from lodestone.core.snapshots.compare_report import PLURALS as PLURALS
     from lodestone.core.snapshots.compare_report import REMOVED as REMOVED
     from lodestone.core.snapshots.compare_report import Comparison as Comparison
     from lodestone.core.snapshots.export import export_snapshot as export_snapshot

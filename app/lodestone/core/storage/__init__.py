@@ -49,16 +49,10 @@ _EXPORTS = {
     "LockedError": "lock",
     "WriterLock": "lock",
     "acquire": "lock",
-    "SEARCH_TEXT_SQL": "repository",
     "ChangeEntry": "repository",
     "InvalidRecord": "repository",
     "RecordNotFound": "repository",
     "Repository": "repository",
-    "date_columns": "rowmap",
-    "diff": "rowmap",
-    "snapshot": "rowmap",
-    "to_row": "rowmap",
-    "tranche_row": "rowmap",
     "SCHEMA_VERSION": "schema",
     "index_new_records": "search_bulk",
     "names_filled_at_end": "stored_names",
@@ -101,16 +95,10 @@ if TYPE_CHECKING:  # the same names, for type checkers and the import graph
     from lodestone.core.storage.lock import LockedError as LockedError
     from lodestone.core.storage.lock import WriterLock as WriterLock
     from lodestone.core.storage.lock import acquire as acquire
-    from lodestone.core.storage.repository import SEARCH_TEXT_SQL as SEARCH_TEXT_SQL
     from lodestone.core.storage.repository import ChangeEntry as ChangeEntry
     from lodestone.core.storage.repository import InvalidRecord as InvalidRecord
     from lodestone.core.storage.repository import RecordNotFound as RecordNotFound
     from lodestone.core.storage.repository import Repository as Repository
-    from lodestone.core.storage.rowmap import date_columns as date_columns
-    from lodestone.core.storage.rowmap import diff as diff
-    from lodestone.core.storage.rowmap import snapshot as snapshot
-    from lodestone.core.storage.rowmap import to_row as to_row
-    from lodestone.core.storage.rowmap import tranche_row as tranche_row
     from lodestone.core.storage.schema import SCHEMA_VERSION as SCHEMA_VERSION
     from lodestone.core.storage.search_bulk import index_new_records as index_new_records
     from lodestone.core.storage.stored_names import names_filled_at_end as names_filled_at_end

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lodestone.core.lists.queries import ListQuery, _where
+from lodestone.core.lists.queries import ListQuery, where_clause
 from lodestone.core.records.kinds import record_kind
 from lodestone.core.timeline.sql import (
     MAX_SPAN_DAYS,
@@ -51,7 +51,7 @@ def lanes(
     check_grouping(group_by)
     found: set[LaneKey] = set()
     for kind, kind_query in record_queries(query):
-        where = _where(kind_query)
+        where = where_clause(kind_query)
         if is_filtered(kind_query):  # few rows match: read their lanes, "none" included
             match = selection(kind, group_by, where)
             rows = conn.execute(f"SELECT DISTINCT {match.lane} {match.sql}", match.params)
@@ -81,7 +81,7 @@ def has_unplaced(
     for kind, kind_query in record_queries(query):
         if everything_placed(conn, kind, group_by):
             continue
-        none = selection(kind, group_by, _where(kind_query), lanes=[""])
+        none = selection(kind, group_by, where_clause(kind_query), lanes=[""])
         if conn.execute(f"SELECT EXISTS (SELECT 1 {none.sql})", none.params).fetchone()[0]:
             return True
     return False
@@ -107,7 +107,7 @@ def data_extent(
     firsts: list[str] = []
     lasts: list[str] = []
     for kind, kind_query in record_queries(query):
-        where = _where(kind_query)
+        where = where_clause(kind_query)
         start, end = span_columns(kind)
         base = f"FROM {record_kind(kind).table} t WHERE {where.sql} AND t.{start} IS NOT NULL"
         # min and max apart: each is then one step down the start index

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from lodestone.core.lists.queries import LIST_LAYOUTS, ListQuery, _Where
+from lodestone.core.lists.queries import LIST_LAYOUTS, ListQuery, WhereClause
 from lodestone.core.records.countries import COUNTRIES, country_name
 from lodestone.core.records.kinds import record_kind
 from lodestone.core.records.vocabulary import COMMODITIES, EVENT_TYPES
@@ -121,7 +121,7 @@ def lane_clause(lane: str, keys: Sequence[LaneKey]) -> tuple[str, list[Any]]:
 def selection(
     kind: str,
     group_by: str,
-    where: _Where,
+    where: WhereClause,
     window: Window | None = None,
     lanes: Sequence[LaneKey] | None = None,
     lane_match: str | None = None,

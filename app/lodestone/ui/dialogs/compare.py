@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.records.kinds import RECORD_KINDS
-from lodestone.core.snapshots.compare import ADDED, CHANGED, REMOVED, Comparison, compare_snapshots
-from lodestone.core.snapshots.compare_report import MARKS
+from lodestone.core.records import RECORD_KINDS
+from lodestone.core.snapshots import ADDED, CHANGED, MARKS, REMOVED, Comparison, compare_snapshots
 from lodestone.ui.context import AppContext
 from lodestone.ui.dialogs.tracker_files import FOLDER_KEY
 from lodestone.ui.jobs.runner import Job

@@ -22,12 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.history.operations import save_operation
-from lodestone.core.records.fieldcheck import FieldError
-from lodestone.core.records.kinds import record_kind, validate
-from lodestone.core.records.model import Record
-from lodestone.core.storage.db import SaveFailed
-from lodestone.core.storage.repository import InvalidRecord, RecordNotFound
+from lodestone.core.history import save_operation
+from lodestone.core.records import FieldError, Record, record_kind, validate
+from lodestone.core.storage import InvalidRecord, RecordNotFound, SaveFailed
 from lodestone.ui.context import AppContext
 from lodestone.ui.forms.field_base import Field
 from lodestone.ui.forms.header import FormHeader

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from lodestone.core.lists.queries import ListQuery
-from lodestone.core.records.model import Company, Record
-from lodestone.core.records.vocabulary import COMMODITIES, COMPANY_TYPES, STAGES
+from lodestone.core.lists import ListQuery
+from lodestone.core.records import COMMODITIES, COMPANY_TYPES, STAGES, Company, Record
 from lodestone.ui.forms.cited_form import CitedRecordForm
 from lodestone.ui.forms.fields import (
     ChoiceField,

@@ -3,8 +3,7 @@ who was involved. A period (a ban in force for a year) has an end date."""
 
 from __future__ import annotations
 
-from lodestone.core.records.model import Event, Record
-from lodestone.core.records.vocabulary import EVENT_TYPES
+from lodestone.core.records import EVENT_TYPES, Event, Record
 from lodestone.ui.forms.cited_form import CitedRecordForm
 from lodestone.ui.forms.fields import (
     ChoiceField,

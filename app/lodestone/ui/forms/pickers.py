@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.lists.queries import ListQuery, fetch_rows
-from lodestone.core.records.fieldcheck import FieldError, clean_text
-from lodestone.core.records.kinds import record_kind
-from lodestone.core.storage.repository import RecordNotFound, Repository
+from lodestone.core.lists import ListQuery, fetch_rows
+from lodestone.core.records import FieldError, clean_text, record_kind
+from lodestone.core.storage import RecordNotFound, Repository
 from lodestone.ui.forms.field_base import Field, LineField
 
 SUGGESTIONS = 20

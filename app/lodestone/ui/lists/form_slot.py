@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QSplitter, QWidget
 
-from lodestone.core.records.kinds import COMPANY, DEAL, EVENT, SOURCE, record_kind
+from lodestone.core.records import COMPANY, DEAL, EVENT, SOURCE, record_kind
 from lodestone.ui.context import AppContext
 
 if TYPE_CHECKING:  # the forms load with the first one built

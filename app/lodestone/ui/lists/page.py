@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.lists.queries import ListQuery, in_list
-from lodestone.core.records.kinds import record_kind
+from lodestone.core.lists import ListQuery, in_list
+from lodestone.core.records import record_kind
 from lodestone.ui.context import AppContext
 from lodestone.ui.first_paint import after_first_paint
 from lodestone.ui.lists.filter_bar import FilterBar

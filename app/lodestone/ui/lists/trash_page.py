@@ -16,10 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.history.operations import Composite, restore_operation
-from lodestone.core.history.undo import REFUSALS, refusal_sentence
-from lodestone.core.lists.queries import ListQuery
-from lodestone.core.records.kinds import COMPANY, DEAL, EVENT, SOURCE
+from lodestone.core.history import REFUSALS, Composite, refusal_sentence, restore_operation
+from lodestone.core.lists import ListQuery
+from lodestone.core.records import COMPANY, DEAL, EVENT, SOURCE
 from lodestone.ui.context import AppContext
 from lodestone.ui.lists.model import RecordListModel
 

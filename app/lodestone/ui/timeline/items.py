@@ -16,8 +16,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
-from lodestone.core.records.vocabulary import EVENT_TYPES
-from lodestone.core.timeline.data import Density, LaneKey, TimelineItem, WindowData, day_x
+from lodestone.core.records import EVENT_TYPES
+from lodestone.core.timeline import Density, LaneKey, TimelineItem, WindowData, day_x
 
 # category -> (colour, pyqtgraph symbol): shape and colour both tell the kind apart.
 STYLES: dict[str, tuple[str, str]] = {
