@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lodestone.core.jobs import JobContext, Reader, run_job
 from lodestone.core.progress import Cancelled, Throttled, interrupting
-from lodestone.core.storage.repository import Repository
+from lodestone.core.storage import Repository
 
 ENDLESS = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
            "SELECT count(*) FROM n")  # fmt: skip

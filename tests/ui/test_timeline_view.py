@@ -12,15 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
-from lodestone.core.history.operations import save_operation
-from lodestone.core.lists.queries import ListQuery
+from lodestone.core.history import save_operation
+from lodestone.core.lists import ListQuery
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Event
+from lodestone.core.records import Event, parse_fuzzy_date
+from lodestone.core.samples import GenerateSpec, generate_tracker
 from lodestone.core.samples.example import load_example
-from lodestone.core.samples.generate import GenerateSpec, generate_tracker
 from lodestone.core.timeline import data as tl
-from lodestone.core.timeline.data import day_x
+from lodestone.core.timeline import day_x
 from lodestone.ui.timeline.feed import timeline_channel
 from lodestone.ui.timeline.items import OFFSETS
 from lodestone.ui.timeline.view import TimelineView

@@ -26,9 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.csvio.importer import ImportOptionError, check_options
-from lodestone.core.csvio.mapping import FIELDS, KINDS, REQUIRED, MappingError, resolve_mapping
-from lodestone.core.csvio.source import CsvImportError, CsvSource
+from lodestone.core.csvio import (
+    FIELDS,
+    KINDS,
+    REQUIRED,
+    CsvImportError,
+    CsvSource,
+    ImportOptionError,
+    MappingError,
+    check_options,
+    resolve_mapping,
+)
 from lodestone.ui.jobs.task_dialog import error_label, path_row
 
 IGNORE = "ignore"

@@ -21,8 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from lodestone.core.funding.breakdown import Breakdown, FundingQuery
-from lodestone.core.funding.facts import Facts, load_facts
+from lodestone.core.funding import Breakdown, Facts, FundingQuery, load_facts
 from lodestone.ui.jobs.channel import Channel
 
 TAG = "breakdown"

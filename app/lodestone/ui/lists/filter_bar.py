@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.lists import saved_views
-from lodestone.core.lists.queries import LIST_LAYOUTS, ListQuery, count_rows, facet_counts
-from lodestone.core.records.fuzzydate import DateError, parse_fuzzy_date
-from lodestone.core.records.kinds import record_kind
+from lodestone.core import lists
+from lodestone.core.lists import LIST_LAYOUTS, ListQuery, count_rows, facet_counts
+from lodestone.core.records import DateError, parse_fuzzy_date, record_kind
 from lodestone.ui.context import AppContext
 from lodestone.ui.jobs.channel import Channel
 from lodestone.ui.jobs.runner import Job
@@ -329,8 +328,8 @@ class FilterBar(QWidget):
     def open_view(self, name: str) -> bool:
         """Show and announce a saved view; a damaged or missing one is named in the message."""
         try:
-            query = saved_views.load_view(self._ctx.repo.conn, self._kind, name)
-        except (saved_views.ViewError, saved_views.ViewNotFound) as exc:
+            query = lists.load_view(self._ctx.repo.conn, self._kind, name)
+        except (lists.ViewError, lists.ViewNotFound) as exc:
             self._show_problem(str(exc))
             return False
         self._show_fields(query)

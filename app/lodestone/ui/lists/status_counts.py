@@ -13,8 +13,8 @@ import sqlite3
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from lodestone.core.records.kinds import RECORD_KINDS, record_kind
-from lodestone.core.storage.repository import Repository
+from lodestone.core.records import RECORD_KINDS, record_kind
+from lodestone.core.storage import Repository
 from lodestone.ui.context import AppContext
 from lodestone.ui.jobs.channel import Channel
 
