@@ -13,21 +13,26 @@ import pytest
 from csv_data import count, deals, problems, write
 from hypothesis import given
 from hypothesis import strategies as st
+from lodestone.core.csvio import RowResult, import_csv
 from lodestone.core.csvio import importer as csv_import
 from lodestone.core.csvio.company_match import CompanyMatcher
-from lodestone.core.csvio.importer import Pipeline, import_csv
+from lodestone.core.csvio.importer import Pipeline
 from lodestone.core.csvio.layout import TABLES, lay_out
 from lodestone.core.csvio.numbering import CsvNumbering
-from lodestone.core.csvio.rows import RowResult
 from lodestone.core.csvio.store import literal_defaults
 from lodestone.core.progress import Cancelled
-from lodestone.core.records import rowmap
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Company, Deal, Event, Party, Source, Tranche
-from lodestone.core.records.money import parse_money
-from lodestone.core.storage import bulk_indexes
-from lodestone.core.storage.bulk_indexes import drop_indexes, recreate_indexes
-from lodestone.core.storage.repository import Repository
+from lodestone.core.records import (
+    Company,
+    Deal,
+    Event,
+    Party,
+    Source,
+    Tranche,
+    parse_fuzzy_date,
+    parse_money,
+    rowmap,
+)
+from lodestone.core.storage import Repository, bulk_indexes, drop_indexes, recreate_indexes
 from lodestone.core.storage.search_text import index_ids_sql
 from names_data import assert_all_current
 

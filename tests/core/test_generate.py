@@ -10,19 +10,18 @@ from pathlib import Path
 
 import pytest
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.countries import is_country
-from lodestone.core.records.currencies import CURRENCY_DIGITS
-from lodestone.core.records.model import Company
-from lodestone.core.records.money import Money
-from lodestone.core.records.reconcile import reconcile
-from lodestone.core.records.vocabulary import EVENT_TYPES, STAGES
-from lodestone.core.samples import generate as generate_module
-from lodestone.core.samples.generate import (
-    DEFERRED_INDEX_TABLES,
-    MAX_COUNT,
-    GenerateSpec,
-    generate_tracker,
+from lodestone.core.records import (
+    CURRENCY_DIGITS,
+    EVENT_TYPES,
+    STAGES,
+    Company,
+    Money,
+    is_country,
+    reconcile,
 )
+from lodestone.core.samples import MAX_COUNT, GenerateSpec, generate_tracker
+from lodestone.core.samples import generate as generate_module
+from lodestone.core.samples.generate import DEFERRED_INDEX_TABLES
 from lodestone.core.samples.synthetic import COLUMNS
 from lodestone.core.samples.words import (
     COUNTRY_WEIGHTS,
@@ -30,11 +29,14 @@ from lodestone.core.samples.words import (
     EVENT_TITLES,
     PRODUCTS,
 )
-from lodestone.core.storage.bulk_indexes import drop_indexes
+from lodestone.core.storage import (
+    Repository,
+    TrackerError,
+    check_tracker,
+    drop_indexes,
+    open_tracker,
+)
 from lodestone.core.storage.change_log import created_between_sql
-from lodestone.core.storage.check import check_tracker
-from lodestone.core.storage.db import TrackerError, open_tracker
-from lodestone.core.storage.repository import Repository
 from lodestone.core.storage.search_text import index_range_sql
 
 SMALL = GenerateSpec(companies=60, deals=150, events=1_500, seed=11)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from lodestone.core.progress import Cancelled
+from lodestone.core.snapshots import SnapshotError, export_snapshot, import_snapshot
 from lodestone.core.snapshots import export as snapshot_module
 from lodestone.core.snapshots import format as snapshot_format
-from lodestone.core.snapshots.export import SnapshotError, export_snapshot, import_snapshot
 from lodestone.core.snapshots.format import FILES, MANIFEST, describe_files
-from lodestone.core.storage.repository import Repository
+from lodestone.core.storage import Repository
 from snapshot_data import INJECTION, cell, fill, fill_unaccepted, read_rows, table_counts
 
 

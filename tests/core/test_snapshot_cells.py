@@ -10,9 +10,16 @@ from pathlib import Path
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from lodestone.core.records.kinds import validate
-from lodestone.core.records.model import Company, Deal, Party
-from lodestone.core.records.money import CURRENCY_DIGITS, Money, to_decimal_string
+from lodestone.core.records import (
+    CURRENCY_DIGITS,
+    Company,
+    Deal,
+    Money,
+    Party,
+    to_decimal_string,
+    validate,
+)
+from lodestone.core.snapshots import export_snapshot, import_snapshot
 from lodestone.core.snapshots.cells import (
     TRIGGERS,
     escape_cell,
@@ -20,8 +27,7 @@ from lodestone.core.snapshots.cells import (
     text_cell_sql,
     unescape_cell,
 )
-from lodestone.core.snapshots.export import export_snapshot, import_snapshot
-from lodestone.core.storage.repository import Repository
+from lodestone.core.storage import Repository
 from snapshot_data import cell
 
 # Any text a record can hold: no NUL (which CSV cannot carry), no lone surrogates (which

@@ -8,16 +8,14 @@ from pathlib import Path
 
 import pytest
 from csv_data import write
-from lodestone.core.csvio.importer import import_csv
+from lodestone.core.csvio import import_csv
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.kinds import RECORD_KINDS
-from lodestone.core.records.model import Company, Event
+from lodestone.core.records import RECORD_KINDS, Company, Event, parse_fuzzy_date
+from lodestone.core.samples import GenerateSpec, generate_tracker
 from lodestone.core.samples.example import load_example
-from lodestone.core.samples.generate import GenerateSpec, generate_tracker
-from lodestone.core.snapshots.export import export_snapshot, import_snapshot
-from lodestone.core.storage.changes import Change, PendingChanges
-from lodestone.core.storage.repository import Repository
+from lodestone.core.snapshots import export_snapshot, import_snapshot
+from lodestone.core.storage import Change, Repository
+from lodestone.core.storage.changes import PendingChanges
 from snapshot_data import fill
 
 TABLES = {kind.name: kind.table for kind in RECORD_KINDS}

@@ -7,13 +7,9 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from lodestone.core.lists import queries
-from lodestone.core.lists.queries import LIST_LAYOUTS, ListQuery
-from lodestone.core.records.fuzzydate import parse_fuzzy_date
-from lodestone.core.records.model import Company, Deal, Event, Party
-from lodestone.core.records.money import parse_money
-from lodestone.core.storage.changes import Change
-from lodestone.core.storage.repository import Repository
+from lodestone.core.lists import LIST_LAYOUTS, ListQuery, queries
+from lodestone.core.records import Company, Deal, Event, Party, parse_fuzzy_date, parse_money
+from lodestone.core.storage import Change, Repository
 from lodestone.ui.lists.model import MAX_EXACT, MAX_PAGES, PAGE_SIZE, RecordListModel
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QTableView

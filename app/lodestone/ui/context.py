@@ -10,12 +10,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
-from lodestone.core.history.operations import Operation
-from lodestone.core.history.undo import UndoHistory
+from lodestone.core.history import Operation, UndoHistory
 from lodestone.core.paths import AppPaths
-from lodestone.core.storage.changes import Change
-from lodestone.core.storage.repository import Repository
-from lodestone.core.tracker.session import Session
+from lodestone.core.storage import Change, Repository
+from lodestone.core.tracker import Session
 from lodestone.ui.history_stack import HistoryStack
 
 

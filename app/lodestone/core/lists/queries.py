@@ -57,7 +57,10 @@ def fts_expression(text: str) -> str | None:
 
 
 @dataclass
-class _Where:
+class WhereClause:
+    """The WHERE of a list query, its clauses and their parameters: the lists, the timeline
+    and the funding figures all filter with it, so a filter means the same everywhere."""
+
     clauses: list[str] = field(default_factory=list)
     params: list[Any] = field(default_factory=list)
 
@@ -83,10 +86,12 @@ PROBE_ROWS = 1_000  # probe only pages this near the start of the list
 PROBE_SHARE = 4  # and only searches matching at least a quarter of the table's rows
 
 
-def _where(query: ListQuery, skip_facet: str | None = None, *, match: str = LOOKUP) -> _Where:
+def where_clause(
+    query: ListQuery, skip_facet: str | None = None, *, match: str = LOOKUP
+) -> WhereClause:
     """The WHERE of a list query; `match`: how a search is tested (LOOKUP, WALK or PROBE)."""
     spec = query.spec
-    where = _Where()
+    where = WhereClause()
     where.add("t.deleted_at IS NOT NULL" if query.deleted else "t.deleted_at IS NULL")
     if query.ids is not None:
         where.add("t.id IN (SELECT value FROM json_each(?))", json.dumps(list(query.ids)))
@@ -192,7 +197,7 @@ def count_rows(conn: sqlite3.Connection, query: ListQuery, matches: int | None =
         if matches is None:
             matches = search_matches(conn, query)
         return matches - in_trash
-    where = _where(query)
+    where = where_clause(query)
     sql = f"SELECT count(*) FROM {query.spec.table} t WHERE {where.sql}"
     return int(conn.execute(sql, where.params).fetchone()[0])
 
@@ -223,7 +228,7 @@ def fetch_rows(
 ) -> list[ListRow]:
     """One window of the list, formatted for display; `matches` as for `count_rows`."""
     spec = query.spec
-    where = _where(query, match=_page_match(conn, query, matches, offset, limit))
+    where = where_clause(query, match=_page_match(conn, query, matches, offset, limit))
     cols = ", ".join(c.expr for c in spec.columns)
     sql = (
         f"SELECT t.id, {cols} FROM {spec.table} t WHERE {where.sql} "
@@ -238,7 +243,7 @@ def fetch_rows(
 
 def in_list(conn: sqlite3.Connection, query: ListQuery, record_id: int) -> bool:
     """Whether the list holds this record (one row looked up, whatever the list's size)."""
-    where = _where(query, match=PROBE)
+    where = where_clause(query, match=PROBE)
     sql = f"SELECT 1 FROM {query.spec.table} t WHERE {where.sql} AND t.id = ?"
     return conn.execute(sql, [*where.params, record_id]).fetchone() is not None
 
@@ -255,7 +260,7 @@ def row_position(
     Trash was, among those left in the list).
     """
     spec = query.spec
-    where = _where(probe or query, match=PROBE)
+    where = where_clause(probe or query, match=PROBE)
     terms = sort_terms(query)
     selected = ", ".join(terms)
     values = conn.execute(
@@ -264,7 +269,7 @@ def row_position(
     ).fetchone()
     if values is None:
         return None
-    where = _where(query, match=_broad_match(conn, query, matches))
+    where = where_clause(query, match=_broad_match(conn, query, matches))
     counts, params = [], []
     for clause, clause_params in _sorts_before(terms, list(values), query.descending):
         counts.append(f"(SELECT count(*) FROM {spec.table} t WHERE {where.sql} AND {clause})")
@@ -308,7 +313,7 @@ def facet_counts(
     """Each value of a facet with how many records match it under the other filters."""
     spec = query.spec
     facet = spec.facet(facet_key)
-    where = _where(query, skip_facet=facet_key)
+    where = where_clause(query, skip_facet=facet_key)
     joined = f", {facet.source}" if facet.source else ""
     sql = (
         f"SELECT {facet.value} AS v, count(DISTINCT t.id) FROM {spec.table} t{joined} "

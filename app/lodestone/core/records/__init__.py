@@ -66,10 +66,15 @@ _EXPORTS = {
     "to_decimal_string": "money",
     "Reconciliation": "reconciliation",
     "reconcile": "reconciliation",
+    "company_from": "rowmap",
     "company_row": "rowmap",
     "date_columns": "rowmap",
+    "deal_from": "rowmap",
+    "deal_row": "rowmap",
     "diff": "rowmap",
+    "event_from": "rowmap",
     "event_row": "rowmap",
+    "source_from": "rowmap",
     "source_row": "rowmap",
     "tranche_row": "rowmap",
     "NAME_LIMIT": "validation",
@@ -144,10 +149,15 @@ if TYPE_CHECKING:  # the same names, for type checkers and the import graph
     from lodestone.core.records.money import to_decimal_string as to_decimal_string
     from lodestone.core.records.reconciliation import Reconciliation as Reconciliation
     from lodestone.core.records.reconciliation import reconcile as reconcile
+    from lodestone.core.records.rowmap import company_from as company_from
     from lodestone.core.records.rowmap import company_row as company_row
     from lodestone.core.records.rowmap import date_columns as date_columns
+    from lodestone.core.records.rowmap import deal_from as deal_from
+    from lodestone.core.records.rowmap import deal_row as deal_row
     from lodestone.core.records.rowmap import diff as diff
+    from lodestone.core.records.rowmap import event_from as event_from
     from lodestone.core.records.rowmap import event_row as event_row
+    from lodestone.core.records.rowmap import source_from as source_from
     from lodestone.core.records.rowmap import source_row as source_row
     from lodestone.core.records.rowmap import tranche_row as tranche_row
     from lodestone.core.records.validation import NAME_LIMIT as NAME_LIMIT

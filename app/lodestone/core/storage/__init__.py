@@ -17,8 +17,8 @@ _EXPORTS = {
     "Index": "bulk_indexes",
     "drop_indexes": "bulk_indexes",
     "recreate_indexes": "bulk_indexes",
-    "search_index_sql": "bulk_indexes",
     "worth_deferring": "bulk_indexes",
+    "Change": "changes",
     "CheckReport": "check",
     "check_tracker": "check",
     "count_records": "check",
@@ -50,21 +50,22 @@ _EXPORTS = {
     "WriterLock": "lock",
     "acquire": "lock",
     "ChangeEntry": "repository",
-    "InvalidRecord": "repository",
     "RecordNotFound": "repository",
     "Repository": "repository",
+    "first_refused": "row_checks",
     "SCHEMA_VERSION": "schema",
-    "index_new_records": "search_bulk",
     "names_filled_at_end": "stored_names",
     "cloud_sync_warning": "synced_folders",
+    "InvalidRecord": "writes",
+    "Writes": "writes",
 }
 
 if TYPE_CHECKING:  # the same names, for type checkers and the import graph
     from lodestone.core.storage.bulk_indexes import Index as Index
     from lodestone.core.storage.bulk_indexes import drop_indexes as drop_indexes
     from lodestone.core.storage.bulk_indexes import recreate_indexes as recreate_indexes
-    from lodestone.core.storage.bulk_indexes import search_index_sql as search_index_sql
     from lodestone.core.storage.bulk_indexes import worth_deferring as worth_deferring
+    from lodestone.core.storage.changes import Change as Change
     from lodestone.core.storage.check import CheckReport as CheckReport
     from lodestone.core.storage.check import check_tracker as check_tracker
     from lodestone.core.storage.check import count_records as count_records
@@ -96,13 +97,14 @@ if TYPE_CHECKING:  # the same names, for type checkers and the import graph
     from lodestone.core.storage.lock import WriterLock as WriterLock
     from lodestone.core.storage.lock import acquire as acquire
     from lodestone.core.storage.repository import ChangeEntry as ChangeEntry
-    from lodestone.core.storage.repository import InvalidRecord as InvalidRecord
     from lodestone.core.storage.repository import RecordNotFound as RecordNotFound
     from lodestone.core.storage.repository import Repository as Repository
+    from lodestone.core.storage.row_checks import first_refused as first_refused
     from lodestone.core.storage.schema import SCHEMA_VERSION as SCHEMA_VERSION
-    from lodestone.core.storage.search_bulk import index_new_records as index_new_records
     from lodestone.core.storage.stored_names import names_filled_at_end as names_filled_at_end
     from lodestone.core.storage.synced_folders import cloud_sync_warning as cloud_sync_warning
+    from lodestone.core.storage.writes import InvalidRecord as InvalidRecord
+    from lodestone.core.storage.writes import Writes as Writes
 else:  # hidden from type checkers, which then report a name not exported
 
     def __getattr__(name: str) -> object:

@@ -21,9 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.snapshots.export import ImportReport, export_snapshot, import_snapshot
-from lodestone.core.snapshots.files import SnapshotReader, check_new_destination
-from lodestone.core.snapshots.format import Manifest, SnapshotError
+from lodestone.core.snapshots import (
+    ImportReport,
+    Manifest,
+    SnapshotError,
+    SnapshotReader,
+    check_new_destination,
+    export_snapshot,
+    import_snapshot,
+)
 from lodestone.ui.context import AppContext
 from lodestone.ui.dialogs.tracker_files import FOLDER_KEY, announce_import, backup_before_import
 from lodestone.ui.jobs.runner import Job

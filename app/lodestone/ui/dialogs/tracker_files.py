@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from lodestone.core.storage.changes import Change
+from lodestone.core.storage import Change
 from lodestone.ui.context import AppContext
 
 FOLDER_KEY = "snapshots/folder"  # the folder the snapshot, CSV and compare dialogs last used

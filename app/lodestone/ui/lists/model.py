@@ -29,10 +29,10 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from lodestone.core.lists import queries
-from lodestone.core.lists.queries import LIST_LAYOUTS, ListQuery, ListRow
-from lodestone.core.records.kinds import RECORD_KINDS
-from lodestone.core.storage.changes import Change
+from lodestone.core import lists
+from lodestone.core.lists import LIST_LAYOUTS, ListQuery, ListRow
+from lodestone.core.records import RECORD_KINDS
+from lodestone.core.storage import Change
 from lodestone.ui.context import AppContext
 
 PAGE_SIZE = 200
@@ -69,9 +69,9 @@ def fetch_window(
     if limit <= 0:
         return []
     if offset * 2 <= total:
-        return queries.fetch_rows(conn, query, offset, limit, matches)
+        return lists.fetch_rows(conn, query, offset, limit, matches)
     flipped = replace(query, descending=not query.descending)
-    rows = queries.fetch_rows(conn, flipped, total - offset - limit, limit, matches)
+    rows = lists.fetch_rows(conn, flipped, total - offset - limit, limit, matches)
     rows.reverse()
     return rows
 
@@ -134,8 +134,8 @@ class RecordListModel(QAbstractTableModel):
         self._pages: Pages = OrderedDict()
         # the search's full-text matches, counted once per query and commit (the count, the
         # pages and a row's position all need it: each count of "e" reads 388,000 entries)
-        self._matches = queries.search_matches(self._conn, query)
-        self._count = queries.count_rows(self._conn, query, self._matches)
+        self._matches = lists.search_matches(self._conn, query)
+        self._count = lists.count_rows(self._conn, query, self._matches)
         # While set, a row insertion/removal is being announced: rows are numbered as before.
         self._before: tuple[Callable[[int], int | ListRow | None], int] | None = None
         self._fresh: Pages = OrderedDict()  # the pages re-read after a change, until announced
@@ -196,7 +196,7 @@ class RecordListModel(QAbstractTableModel):
             for i, found in enumerate(rows):
                 if found.id == record_id:
                     return page_no * PAGE_SIZE + i
-        return queries.row_position(self._conn, self._query, record_id, self._matches)
+        return lists.row_position(self._conn, self._query, record_id, self._matches)
 
     # -- QAbstractTableModel -----------------------------------------------------------------
 
@@ -269,8 +269,8 @@ class RecordListModel(QAbstractTableModel):
         self.beginResetModel()
         self._pages.clear()
         if count is None:  # else the same search in another order: the same matches
-            self._matches = queries.search_matches(self._conn, self._query)
-            count = queries.count_rows(self._conn, self._query, self._matches)
+            self._matches = lists.search_matches(self._conn, self._query)
+            count = lists.count_rows(self._conn, self._query, self._matches)
         self._count = count
         self.endResetModel()
         if self._count != old:
@@ -287,8 +287,8 @@ class RecordListModel(QAbstractTableModel):
     def apply(self, change: Change) -> None:
         """Catch up after a committed change of this list's kind: insert, remove and refresh
         exactly the rows of its records (a reset when they cannot be placed)."""
-        matches = queries.search_matches(self._conn, self._query)
-        count = queries.count_rows(self._conn, self._query, matches)
+        matches = lists.search_matches(self._conn, self._query)
+        count = lists.count_rows(self._conn, self._query, matches)
         plan = None
         if len(change.ids) <= MAX_EXACT:
             plan = self._plan(change, matches, count)
@@ -301,7 +301,7 @@ class RecordListModel(QAbstractTableModel):
     def _plan(self, change: Change, matches: int, count: int) -> RowPlan | None:
         old = self._cached_rows(self._pages)
         old_row_of = {found.id: row for row, found in old.items()}
-        position = partial(queries.row_position, self._conn, self._query, matches=matches)
+        position = partial(lists.row_position, self._conn, self._query, matches=matches)
         deleted = self._query.deleted
         removed: set[int] = set()
         inserted: set[int] = set()
