@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.history.attachments import RemoveCitation, describe_source
-from lodestone.core.records.model import Citation, Source
-from lodestone.core.storage.repository import RecordNotFound
+from lodestone.core.history import RemoveCitation, describe_source
+from lodestone.core.records import Citation, Source
+from lodestone.core.storage import RecordNotFound
 from lodestone.ui.context import AppContext
 from lodestone.ui.forms.citation_edit import EditCitationDialog, problem_label, run_or_say
 from lodestone.ui.forms.field_base import HINT_STYLE

@@ -26,24 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.funding.exchange_rates import (
-    RATE_KIND,
-    ExchangeRate,
-    list_rates,
-    parse_rate,
-    validate_rate,
-)
-from lodestone.core.history.operations import Operation
-from lodestone.core.history.reference_data import (
+from lodestone.core.funding import RATE_KIND, ExchangeRate, list_rates, parse_rate, validate_rate
+from lodestone.core.history import (
+    REFUSALS,
     AddRate,
     EditRate,
+    Operation,
     rate_history,
+    refusal_sentence,
     remove_rates_operation,
 )
-from lodestone.core.history.undo import REFUSALS, refusal_sentence
-from lodestone.core.records.fieldcheck import FieldError
-from lodestone.core.records.money import CURRENCY_DIGITS
-from lodestone.core.storage.repository import InvalidRecord
+from lodestone.core.records import CURRENCY_DIGITS, FieldError
+from lodestone.core.storage import InvalidRecord
 from lodestone.ui.context import AppContext
 from lodestone.ui.funding.models import RatesModel
 

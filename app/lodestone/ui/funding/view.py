@@ -2,7 +2,7 @@
 
 Controls on top (group by, stack by, currency), the stacked bar chart on the left and the
 reconciliation list on the right. The figures all come from
-`lodestone.core.funding.breakdown.breakdown`
+`lodestone.core.funding.figures.breakdown`
 (the same function `lodestone stats` prints), narrowed by the Deals list's filters, computed in
 the background (`BreakdownLoader`) so a change of control never freezes the window.
 
@@ -28,11 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.funding.breakdown import Breakdown, FundingQuery, Key, breakdown
-from lodestone.core.funding.breakdown import segment_deal_ids as deal_ids_of
-from lodestone.core.funding.facts import Facts, currencies_present, load_facts
-from lodestone.core.funding.stats import write_csv
-from lodestone.core.lists.queries import ListQuery
+from lodestone.core.funding import (
+    Breakdown,
+    Facts,
+    FundingQuery,
+    Key,
+    breakdown,
+    currencies_present,
+    load_facts,
+    write_csv,
+)
+from lodestone.core.funding import segment_deal_ids as deal_ids_of
+from lodestone.core.lists import ListQuery
 from lodestone.ui.context import AppContext
 from lodestone.ui.funding.loader import BreakdownLoader
 from lodestone.ui.funding.models import ReconciliationModel, describe_breakdown
