@@ -13,12 +13,17 @@ from pathlib import Path
 
 import pytest
 from lodestone.cli import main
-from lodestone.core.backups.backup import OtherTrackerBackup, restore_backup, take_backup
-from lodestone.core.backups.index import backup_folder, list_backups
+from lodestone.core.backups import (
+    OtherTrackerBackup,
+    backup_folder,
+    list_backups,
+    restore_backup,
+    take_backup,
+)
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.model import Company
-from lodestone.core.storage.identity import read_identity
-from lodestone.core.tracker.session import open_for_writing
+from lodestone.core.records import Company
+from lodestone.core.storage import read_identity
+from lodestone.core.tracker import open_for_writing
 
 from tests.core.schema_versions import build_version
 

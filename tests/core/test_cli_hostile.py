@@ -10,8 +10,8 @@ import pytest
 from bad_files import BAD_SNAPSHOTS
 from lodestone.cli import main
 from lodestone.core.samples.example import load_example
-from lodestone.core.snapshots.export import export_snapshot
-from lodestone.core.storage.repository import Repository
+from lodestone.core.snapshots import export_snapshot
+from lodestone.core.storage import Repository
 
 
 @pytest.fixture

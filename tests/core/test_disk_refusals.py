@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.model import Company
-from lodestone.core.tracker.session import open_for_writing
+from lodestone.core.records import Company
+from lodestone.core.tracker import open_for_writing
 
 from tests.core.limited_cli import one_line_failure, run_limited
 

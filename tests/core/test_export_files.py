@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from lodestone.core.samples.example import load_example
-from lodestone.core.snapshots.export import export_snapshot
+from lodestone.core.snapshots import export_snapshot
 from lodestone.core.snapshots.files import SnapshotWriter
-from lodestone.core.storage.repository import Repository
+from lodestone.core.storage import Repository
 
 from tests.core.limited_cli import one_line_failure, run_limited
 

@@ -29,9 +29,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lodestone.cli import main
 from lodestone.core.samples.example import load_example
-from lodestone.core.snapshots.export import export_snapshot
-from lodestone.core.storage.check import check_tracker
-from lodestone.core.storage.repository import Repository
+from lodestone.core.snapshots import export_snapshot
+from lodestone.core.storage import Repository, check_tracker
 
 EXAMPLES = int(os.environ.get("LODESTONE_FUZZ_EXAMPLES", "15"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,

@@ -21,9 +21,10 @@ from importlinter.contracts.protected import ProtectedContract
 
 ROOT = Path(__file__).resolve().parents[2]
 # The core modules outside a package that the UI and the command line may use: the app's
-# folders, progress and cancellation, running a core function as a job, and the log.
+# folders, progress and cancellation, running a core function as a job, the log, and the one
+# sentence for a path that names no file.
 OPEN_CORE_MODULES = {"lodestone.core.paths", "lodestone.core.progress", "lodestone.core.jobs",
-                     "lodestone.core.logs"}  # fmt: skip
+                     "lodestone.core.logs", "lodestone.core.missing"}  # fmt: skip
 CONFIG = ROOT / "pyproject.toml"
 CONTRACT_TYPES = {"forbidden": ForbiddenContract, "layers": LayersContract,
                   "protected": ProtectedContract}  # fmt: skip

@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 from lodestone.cli import main
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.model import Company
+from lodestone.core.records import Company
 from lodestone.core.samples.example import load_example
-from lodestone.core.storage.lock import acquire
-from lodestone.core.storage.repository import Repository
-from lodestone.core.tracker.session import open_for_writing
+from lodestone.core.storage import Repository, acquire
+from lodestone.core.tracker import open_for_writing
 
 from tests.core.limited_cli import one_line_failure, run_limited
 

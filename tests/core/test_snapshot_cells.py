@@ -12,21 +12,18 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from lodestone.core.records import (
     CURRENCY_DIGITS,
+    TRIGGERS,
     Company,
     Deal,
     Money,
     Party,
+    escape_cell,
     to_decimal_string,
+    unescape_cell,
     validate,
 )
 from lodestone.core.snapshots import export_snapshot, import_snapshot
-from lodestone.core.snapshots.cells import (
-    TRIGGERS,
-    escape_cell,
-    quote_cell,
-    text_cell_sql,
-    unescape_cell,
-)
+from lodestone.core.snapshots.cells import quote_cell, text_cell_sql
 from lodestone.core.storage import Repository
 from snapshot_data import cell
 

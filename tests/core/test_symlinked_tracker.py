@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 from lodestone.cli import main
-from lodestone.core.backups.index import backup_folder, list_backups
+from lodestone.core.backups import backup_folder, list_backups
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.model import Company
-from lodestone.core.storage.lock import LockedError, read_holder
-from lodestone.core.tracker.session import open_for_writing
+from lodestone.core.records import Company
+from lodestone.core.storage import LockedError
+from lodestone.core.storage.lock import read_holder
+from lodestone.core.tracker import open_for_writing
 
 DEALS = "Company Name,Lender,Type,raisedAmt,Date\nVulcan Elements,BMW i Ventures,Loan,$5M,2025-08\n"
 

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from lodestone.cli import main
-from lodestone.core.backups.backup import take_backup
+from lodestone.core.backups import take_backup
 from lodestone.core.paths import AppPaths
-from lodestone.core.records.model import Company
-from lodestone.core.storage.db import WriteProtectedError
-from lodestone.core.storage.files import make_private
-from lodestone.core.tracker.session import open_for_writing, open_readonly
+from lodestone.core.records import Company
+from lodestone.core.storage import WriteProtectedError, make_private
+from lodestone.core.tracker import open_for_writing, open_readonly
 
 DEALS = "Company Name,Lender,Type,raisedAmt,Date\nVulcan Elements,BMW i Ventures,Loan,$5M,2025-08\n"
 

@@ -72,10 +72,9 @@ def _tracker(args: argparse.Namespace, paths: AppPaths) -> Path:
 
 
 def run_backup(args: argparse.Namespace, paths: AppPaths) -> int:
-    from lodestone.core.backups.backup import backup_to, take_backup
-    from lodestone.core.backups.index import human_size
+    from lodestone.core.backups import backup_to, human_size, take_backup
     from lodestone.core.missing import missing_file
-    from lodestone.core.storage.db import TrackerError
+    from lodestone.core.storage import TrackerError
 
     db = _tracker(args, paths)
     if not db.exists():
@@ -90,9 +89,9 @@ def run_backup(args: argparse.Namespace, paths: AppPaths) -> int:
 
 def run_restore(args: argparse.Namespace, paths: AppPaths) -> int:
     from lodestone.cli.snapshot import refuse_a_broken_link
-    from lodestone.core.backups.backup import OtherTrackerBackup
-    from lodestone.core.storage.db import TrackerError
-    from lodestone.core.tracker.session import restore_closed
+    from lodestone.core.backups import OtherTrackerBackup
+    from lodestone.core.storage import TrackerError
+    from lodestone.core.tracker import restore_closed
 
     db = _tracker(args, paths)
     refuse_a_broken_link(db)
@@ -108,7 +107,7 @@ def run_restore(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def run_backups(args: argparse.Namespace, paths: AppPaths) -> int:
-    from lodestone.core.backups.index import backup_folder, human_size, list_backups
+    from lodestone.core.backups import backup_folder, human_size, list_backups
 
     db = _tracker(args, paths)
     backups = list_backups(paths, db)

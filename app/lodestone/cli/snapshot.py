@@ -23,7 +23,7 @@ from lodestone.cli.arguments import db_option as _db_option
 
 if TYPE_CHECKING:
     from lodestone.core.paths import AppPaths
-    from lodestone.core.tracker.session import Session
+    from lodestone.core.tracker import Session
 
 PROG = "lodestone"
 KINDS = ("companies", "deals", "events")  # csv_mapping.KINDS, without importing core here
@@ -71,7 +71,7 @@ examples:
 
 def _map_pair(text: str) -> tuple[str, str]:
     """argparse type for --map: 'Source column=field'."""
-    from lodestone.core.csvio.mapping import MappingError, parse_map_option
+    from lodestone.core.csvio import MappingError, parse_map_option
 
     try:
         return parse_map_option(text)
@@ -81,7 +81,7 @@ def _map_pair(text: str) -> tuple[str, str]:
 
 def _date_format(text: str) -> str:
     """argparse type for --date-format: a strptime format with day, month and year."""
-    from lodestone.core.csvio.values import check_date_format
+    from lodestone.core.csvio import check_date_format
 
     try:
         check_date_format(text)
@@ -162,19 +162,19 @@ def refuse_a_broken_link(db: Path) -> None:
     that loops or points nowhere: writing through it would fail half-way or replace the link."""
     if db.is_symlink() and not db.exists():
         from lodestone.core.missing import missing_file
-        from lodestone.core.storage.db import TrackerError
+        from lodestone.core.storage import TrackerError
 
         raise TrackerError(missing_file(db))
 
 
 def _open_for_import(db: Path, paths: AppPaths) -> tuple[Session, Callable[[], None]]:
     """The tracker under the writer lock, and the backup to take before it is changed."""
-    from lodestone.core.storage.check import count_records
-    from lodestone.core.tracker.session import open_for_writing
+    from lodestone.core.storage import count_records
+    from lodestone.core.tracker import open_for_writing
 
     refuse_a_broken_link(db)
     if not db.parent.is_dir():
-        from lodestone.core.storage.db import TrackerError
+        from lodestone.core.storage import TrackerError
 
         raise TrackerError(f"cannot create {db}: the folder {db.parent} does not exist")
     session = open_for_writing(db, paths, backup_on_open=False)
@@ -202,8 +202,8 @@ def _importing(db: Path, paths: AppPaths) -> Iterator[tuple[Session, Callable[[]
 
 def run_export(args: argparse.Namespace, paths: AppPaths) -> int:
     from lodestone.core.missing import missing_file
-    from lodestone.core.snapshots.export import export_snapshot
-    from lodestone.core.storage.db import TrackerError
+    from lodestone.core.snapshots import export_snapshot
+    from lodestone.core.storage import TrackerError
 
     db = _tracker(args, paths)
     if not db.exists():
@@ -217,7 +217,7 @@ def run_export(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def run_import(args: argparse.Namespace, paths: AppPaths) -> int:
-    from lodestone.core.snapshots.export import import_snapshot
+    from lodestone.core.snapshots import import_snapshot
 
     with _importing(_tracker(args, paths), paths) as (session, backup):
         report = import_snapshot(session.repo.conn, args.snapshot.expanduser(),
@@ -227,9 +227,8 @@ def run_import(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def run_import_csv(args: argparse.Namespace, paths: AppPaths) -> int:
-    from lodestone.core.csvio.importer import import_csv
-    from lodestone.core.csvio.mapping import FIELDS, MappingError
-    from lodestone.core.storage.db import TrackerError
+    from lodestone.core.csvio import FIELDS, MappingError, import_csv
+    from lodestone.core.storage import TrackerError
 
     for _, target in args.map:
         if target and target not in FIELDS[args.kind]:
@@ -266,7 +265,7 @@ def run_import_csv(args: argparse.Namespace, paths: AppPaths) -> int:
 def _readable_tracker(db: Path) -> Iterator[sqlite3.Connection]:
     """The tracker read-only for a dry run, or an empty one in memory when it does not exist
     yet (a dry run never creates a file)."""
-    from lodestone.core.storage.db import migrate, open_tracker
+    from lodestone.core.storage import migrate, open_tracker
 
     if db.exists():
         conn = open_tracker(db, readonly=True)

@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING
 
 from lodestone.cli.arguments import tracker_file
-from lodestone.core.funding.dimensions import STATS_BY
+from lodestone.core.funding import STATS_BY
 
 if TYPE_CHECKING:
     from lodestone.core.paths import AppPaths
@@ -37,7 +37,7 @@ examples:
 
 def _currency(text: str) -> str:
     """argparse type: an ISO 4217 code Lodestone knows, in any case ("usd" -> "USD")."""
-    from lodestone.core.records.currencies import is_currency
+    from lodestone.core.records import is_currency
 
     code = text.strip().upper()
     if not is_currency(code):
@@ -63,8 +63,8 @@ def add_stats_command(commands: argparse._SubParsersAction, prog: str) -> None:
 
 
 def run_stats(args: argparse.Namespace, paths: AppPaths) -> int:
-    from lodestone.core.funding.stats import format_stats, stats
-    from lodestone.core.storage.db import open_tracker
+    from lodestone.core.funding import format_stats, stats
+    from lodestone.core.storage import open_tracker
 
     conn = open_tracker(args.db if args.db is not None else paths.tracker, readonly=True)
     try:

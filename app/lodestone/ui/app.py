@@ -22,17 +22,17 @@ from PySide6.QtWidgets import QApplication, QWidget
 from lodestone import __version__
 from lodestone.core.logs import configure_logging
 from lodestone.core.paths import AppPaths, resources_dir
-from lodestone.core.storage.db import (
+from lodestone.core.storage import (
+    SCHEMA_VERSION,
+    LockedError,
     NewerSchemaError,
     NotATrackerError,
+    Repository,
     TrackerError,
     WriteProtectedError,
+    cloud_sync_warning,
 )
-from lodestone.core.storage.lock import LockedError
-from lodestone.core.storage.repository import Repository
-from lodestone.core.storage.schema import SCHEMA_VERSION
-from lodestone.core.storage.synced_folders import cloud_sync_warning
-from lodestone.core.tracker.session import Session, open_for_writing, open_readonly
+from lodestone.core.tracker import Session, open_for_writing, open_readonly
 from lodestone.ui.collector import spare_long_lived
 from lodestone.ui.context import AppContext, settings_for
 from lodestone.ui.jobs.runner import Job
@@ -257,7 +257,7 @@ class WindowManager:
         notice.deleteLater()
 
     def open_example(self) -> bool:
-        from lodestone.core.samples.example import ensure_example
+        from lodestone.core.samples import ensure_example
 
         ensure_example(self.paths)
         return self.open(self.paths.example_tracker)
@@ -284,7 +284,7 @@ def run_gui(db_path: Path, paths: AppPaths, example: bool = False, *,
     app = make_application()
     manager = WindowManager(paths)
     if example:
-        from lodestone.core.samples.example import ensure_example
+        from lodestone.core.samples import ensure_example
 
         ensure_example(paths)
     if reopen_last:

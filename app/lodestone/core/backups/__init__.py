@@ -13,8 +13,10 @@ from lodestone.core.lazy_exports import load_export
 # importing the package loads none of them.
 _EXPORTS = {
     "BackupFailed": "backup",
+    "OtherTrackerBackup": "backup",
     "backup_to": "backup",
     "maybe_backup": "backup",
+    "of_another_tracker": "backup",
     "restore_backup": "backup",
     "take_backup": "backup",
     "verify_backup": "backup",
@@ -27,8 +29,10 @@ _EXPORTS = {
 
 if TYPE_CHECKING:  # the same names, for type checkers and the import graph
     from lodestone.core.backups.backup import BackupFailed as BackupFailed
+    from lodestone.core.backups.backup import OtherTrackerBackup as OtherTrackerBackup
     from lodestone.core.backups.backup import backup_to as backup_to
     from lodestone.core.backups.backup import maybe_backup as maybe_backup
+    from lodestone.core.backups.backup import of_another_tracker as of_another_tracker
     from lodestone.core.backups.backup import restore_backup as restore_backup
     from lodestone.core.backups.backup import take_backup as take_backup
     from lodestone.core.backups.backup import verify_backup as verify_backup

@@ -77,6 +77,10 @@ _EXPORTS = {
     "source_from": "rowmap",
     "source_row": "rowmap",
     "tranche_row": "rowmap",
+    "TRIGGERS": "spreadsheet",
+    "escape_any_cell": "spreadsheet",
+    "escape_cell": "spreadsheet",
+    "unescape_cell": "spreadsheet",
     "NAME_LIMIT": "validation",
     "TEXT_LIMIT": "validation",
     "deal_warnings": "validation",
@@ -160,6 +164,10 @@ if TYPE_CHECKING:  # the same names, for type checkers and the import graph
     from lodestone.core.records.rowmap import source_from as source_from
     from lodestone.core.records.rowmap import source_row as source_row
     from lodestone.core.records.rowmap import tranche_row as tranche_row
+    from lodestone.core.records.spreadsheet import TRIGGERS as TRIGGERS
+    from lodestone.core.records.spreadsheet import escape_any_cell as escape_any_cell
+    from lodestone.core.records.spreadsheet import escape_cell as escape_cell
+    from lodestone.core.records.spreadsheet import unescape_cell as unescape_cell
     from lodestone.core.records.validation import NAME_LIMIT as NAME_LIMIT
     from lodestone.core.records.validation import TEXT_LIMIT as TEXT_LIMIT
     from lodestone.core.records.validation import deal_warnings as deal_warnings

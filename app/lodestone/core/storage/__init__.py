@@ -28,10 +28,15 @@ _EXPORTS = {
     "NotATrackerError": "db",
     "SaveFailed": "db",
     "TrackerError": "db",
+    "WriteProtectedError": "db",
+    "connect_readonly": "db",
+    "ensure_writable": "db",
     "inspect_existing": "db",
     "migrate": "db",
     "open_tracker": "db",
     "schema_version": "db",
+    "unreadable": "db",
+    "PRIVATE_FILE": "files",
     "companion": "files",
     "create_private": "files",
     "file_identity": "files",
@@ -46,6 +51,8 @@ _EXPORTS = {
     "time_stamp": "files",
     "utcnow": "files",
     "wal_has_frames": "files",
+    "read_identity": "identity",
+    "stamp_identity": "identity",
     "LockedError": "lock",
     "WriterLock": "lock",
     "acquire": "lock",
@@ -75,10 +82,15 @@ if TYPE_CHECKING:  # the same names, for type checkers and the import graph
     from lodestone.core.storage.db import NotATrackerError as NotATrackerError
     from lodestone.core.storage.db import SaveFailed as SaveFailed
     from lodestone.core.storage.db import TrackerError as TrackerError
+    from lodestone.core.storage.db import WriteProtectedError as WriteProtectedError
+    from lodestone.core.storage.db import connect_readonly as connect_readonly
+    from lodestone.core.storage.db import ensure_writable as ensure_writable
     from lodestone.core.storage.db import inspect_existing as inspect_existing
     from lodestone.core.storage.db import migrate as migrate
     from lodestone.core.storage.db import open_tracker as open_tracker
     from lodestone.core.storage.db import schema_version as schema_version
+    from lodestone.core.storage.db import unreadable as unreadable
+    from lodestone.core.storage.files import PRIVATE_FILE as PRIVATE_FILE
     from lodestone.core.storage.files import companion as companion
     from lodestone.core.storage.files import create_private as create_private
     from lodestone.core.storage.files import file_identity as file_identity
@@ -93,6 +105,8 @@ if TYPE_CHECKING:  # the same names, for type checkers and the import graph
     from lodestone.core.storage.files import time_stamp as time_stamp
     from lodestone.core.storage.files import utcnow as utcnow
     from lodestone.core.storage.files import wal_has_frames as wal_has_frames
+    from lodestone.core.storage.identity import read_identity as read_identity
+    from lodestone.core.storage.identity import stamp_identity as stamp_identity
     from lodestone.core.storage.lock import LockedError as LockedError
     from lodestone.core.storage.lock import WriterLock as WriterLock
     from lodestone.core.storage.lock import acquire as acquire

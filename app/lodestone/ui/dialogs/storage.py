@@ -25,17 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lodestone.core.backups.backup import of_another_tracker, take_backup
-from lodestone.core.backups.index import BackupInfo, backup_folder, human_size, list_backups
-from lodestone.core.paths import AppPaths
-from lodestone.core.storage.db import TrackerError
-from lodestone.core.storage.lock import LockedError
-from lodestone.core.tracker.recovery import (
-    ForeignWalError,
-    can_recover,
-    latest_good_backup,
-    recover,
+from lodestone.core.backups import (
+    BackupInfo,
+    backup_folder,
+    human_size,
+    list_backups,
+    of_another_tracker,
+    take_backup,
 )
+from lodestone.core.paths import AppPaths
+from lodestone.core.storage import LockedError, TrackerError
+from lodestone.core.tracker import ForeignWalError, can_recover, latest_good_backup, recover
 from lodestone.ui.context import AppContext
 from lodestone.ui.jobs.runner import Job
 
