@@ -281,9 +281,9 @@ def test_restoring_a_backup_copies_it_off_the_gui_thread_then_reopens(
     copied_on: list[int] = []
     real = backup_module.restore_backup
 
-    def noting_thread(backup: Path, dest: Path):
+    def noting_thread(backup: Path, dest: Path, **options: bool):
         copied_on.append(threading.get_ident())
-        return real(backup, dest)
+        return real(backup, dest, **options)
 
     monkeypatch.setattr(backup_module, "restore_backup", noting_thread)
     manager.restore(saved.path)
