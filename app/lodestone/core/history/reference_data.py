@@ -41,9 +41,11 @@ def _rate_values(rate: ExchangeRate) -> dict[str, Any]:
 
 def _log_change(repo: Repository, kind: str, record_id: int,
                 before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:  # fmt: skip
+    """One entry: "create" (no before), "delete" (no after, the values kept as `before`, as a
+    record's removal is logged) or "update" with only what changed."""
     if before is None or after is None:
-        repo.log_change(kind, record_id, "create" if before is None else "delete", None,
-                        after if before is None else before)  # fmt: skip
+        action = "create" if before is None else "delete"
+        repo.log_change(kind, record_id, action, before, after)
         return
     old, new = diff(before, after)
     if old or new:
@@ -78,7 +80,7 @@ class RemoveRate(Operation):
         with repo.transaction():
             rate = get_rate(repo.conn, self.rate_id)
             delete_rate(repo, self.rate_id)
-            repo.log_change(RATE_KIND, self.rate_id, "delete", _rate_values(rate), None)
+            _log_change(repo, RATE_KIND, self.rate_id, _rate_values(rate), None)
         return AddRate(rate, text=self.text)
 
 
