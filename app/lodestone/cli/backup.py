@@ -1,4 +1,4 @@
-"""The `backup`, `restore` and `backups` commands of `lodestone`, registered by cli.py.
+"""The `backup`, `restore` and `backups` commands of `lodestone`, registered by lodestone.cli.
 
 Like the rest of the command line, only argparse is imported up front; each command imports
 the core functions it needs, the same ones the app's Backups dialog calls.
@@ -38,7 +38,7 @@ examples:
 
 
 def add_backup_commands(commands: Any, prog: str = PROG) -> None:
-    """Add `backup`, `restore` and `backups` to cli.py's sub-command parsers."""
+    """Add `backup`, `restore` and `backups` to the command's sub-parsers."""
     formatter = argparse.RawDescriptionHelpFormatter
     backup = commands.add_parser(
         "backup", prog=f"{prog} backup", help="make a verified backup of a tracker now",

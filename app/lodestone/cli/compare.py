@@ -1,4 +1,4 @@
-"""The `compare` command of `lodestone` (also `diff`), registered by cli.py.
+"""The `compare` command of `lodestone` (also `diff`), registered by lodestone.cli.
 
 It follows diff(1)'s exit status, so a script can ask "did anything change since last
 month's snapshot?" with `lodestone compare -q old.zip new.zip || ...`: 0 the same, 1
@@ -41,7 +41,7 @@ examples:
 
 
 def add_compare_command(commands: Any, prog: str = PROG) -> None:
-    """Add `compare` (alias `diff`) to cli.py's sub-command parsers."""
+    """Add `compare` (alias `diff`) to the command's sub-parsers."""
     parser = commands.add_parser(
         "compare", aliases=["diff"], prog=f"{prog} compare",
         help="list the records added, removed and changed between two snapshots or trackers",

@@ -1,4 +1,4 @@
-"""The `export`, `import` and `import-csv` commands of `lodestone`, registered by cli.py.
+"""The `export`, `import` and `import-csv` commands of `lodestone`, registered by lodestone.cli.
 
 Like the rest of the command line, only argparse is imported up front; each command imports
 the core functions it needs, the same ones the app's export and import dialogs run. Writing
@@ -91,7 +91,7 @@ def _date_format(text: str) -> str:
 
 
 def add_snapshot_commands(commands: Any, prog: str = PROG) -> None:
-    """Add `export`, `import` and `import-csv` to cli.py's sub-command parsers."""
+    """Add `export`, `import` and `import-csv` to the command's sub-parsers."""
     formatter = argparse.RawDescriptionHelpFormatter
     export = commands.add_parser(
         "export", prog=f"{prog} export", help="write a CSV snapshot of a tracker",
